@@ -1,0 +1,39 @@
+# Everything installs itself into .venv on first use (and again when pyproject.toml changes).
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+
+.PHONY: demo test lint format bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[dev]"
+	touch $@
+
+## demo: bundled sample submissions into the inbox, then the nightly pipeline on the embedded warehouse
+demo: $(VENV)/.installed
+	$(BIN)/danvan demo
+	$(BIN)/danvan nightly
+
+## test: the test suite (embedded PostgreSQL; also DANVAN_TEST_DATABASE_URL when set)
+test: $(VENV)/.installed
+	$(BIN)/pytest
+
+## lint: ruff (lint + format check) and sqlfluff on the dbt models
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/sqlfluff fix dbt_project/models
+
+## bench: speed benchmarks, reported as ratios against reference tools
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .danvan dbt_project/target dbt_project/logs

@@ -1,0 +1,38 @@
+-- Which file carries the current version of each section of each unit's report
+-- for a period. A later submitted_on wins; on the same date the later load
+-- wins. Earlier versions stay in raw for audit (is_latest = false).
+with versions as (
+    select
+        submissions.reporting_unit_code,
+        submissions.period_code,
+        submissions.submitted_on,
+        submissions.file_id,
+        files.loaded_at,
+        unnest(files.sections) as section
+    from {{ ref('stg_submissions__submissions') }} as submissions
+    inner join {{ ref('stg_submissions__files') }} as files
+        on submissions.file_id = files.file_id
+    where files.file_status = 'loaded'
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by reporting_unit_code, period_code, section
+            order by submitted_on desc, loaded_at desc, file_id desc
+        ) as version_rank
+    from versions
+    where section <> 'submission'
+)
+
+select
+    reporting_unit_code,
+    period_code,
+    section,
+    file_id,
+    submitted_on,
+    loaded_at,
+    version_rank,
+    version_rank = 1 as is_latest
+from ranked

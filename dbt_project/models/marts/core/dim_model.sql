@@ -1,0 +1,23 @@
+select
+    model_key,
+    model_code,
+    model_name,
+    field_code,
+    topic,
+    lead_organization_codes,
+    reporting_unit_code,
+    map_version,
+    host_commune_code,
+    village,
+    start_date,
+    coalesce(model_status, 'active') as model_status,
+    households,
+    members,
+    parent_model_code as parent_model_key,
+    recognition_level,
+    recognition_year,
+    coalesce(is_typical, false) as is_typical,
+    last_reported_period_code,
+    first_reported_on,
+    last_reported_on
+from {{ ref('int_models__latest_state') }}

@@ -1,0 +1,16 @@
+select
+    file_id,
+    sheet as source_sheet,
+    row_number as source_row,
+    reporting_unit_code,
+    period_code,
+    submitted_on,
+    nullif(trim(model_code), '') as model_code,
+    model_name,
+    model_name_key,
+    contribution_type_code,
+    contribution_source_code,
+    amount as amount_sent,
+    unit_code as unit_code_sent,
+    amount_qualifier
+from {{ source('submissions', 'contributions') }}

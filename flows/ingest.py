@@ -1,0 +1,78 @@
+"""Prefect flow: inbox → raw, then each file to the archive (or rejected) with its feedback."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import psycopg
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from danvan.ingest.inbox import archive, batches, inbox_files
+from danvan.ingest.landing import FileResult
+from danvan.ingest.service import IngestReport, land_batch
+from danvan.settings import Settings
+from danvan.warehouse.connection import warehouse_target
+from danvan.warehouse.db import bootstrap
+
+# Small files are landed in batches so 10,000 files are not 10,000 task runs.
+BATCH_SIZE = 250
+
+
+def _is_io_error(task, task_run, state) -> bool:
+    try:
+        state.result()
+    except (psycopg.OperationalError, OSError):
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(retries=2, retry_delay_seconds=5, retry_condition_fn=_is_io_error, cache_policy=NO_CACHE)
+def land_files(url: str, paths: list[Path], seeds_dir: Path) -> list[FileResult]:
+    results = land_batch(url, paths, seeds_dir)
+    logger = get_run_logger()
+    for result in results:
+        logger.info(result.render())
+    return results
+
+
+@task(retries=2, retry_delay_seconds=2, retry_condition_fn=_is_io_error, cache_policy=NO_CACHE)
+def archive_files(
+    paths: list[Path],
+    results: list[FileResult],
+    archive_dir: Path,
+    rejected_dir: Path,
+    stamp: datetime,
+) -> None:
+    for path, result in zip(paths, results, strict=True):
+        if path.exists():
+            archive(path, result, archive_dir, rejected_dir, stamp)
+
+
+@flow(name="danvan-ingest", log_prints=True)
+def ingest_inbox(settings: Settings, inbox: Path, url: str | None = None) -> IngestReport:
+    """Land every file in the inbox, then move each out of it."""
+    url = url or warehouse_target(settings).url
+    bootstrap(url)
+    stamp = datetime.now()
+    report = IngestReport()
+    for batch in batches(inbox_files(inbox), BATCH_SIZE):
+        results = land_files(url, batch, settings.reference_seeds_dir)
+        archive_files(batch, results, settings.archive_dir, settings.rejected_dir, stamp)
+        report.results.extend(results)
+    return report
+
+
+@flow(name="danvan-ingest-files", log_prints=True)
+def ingest_files(settings: Settings, paths: list[Path]) -> IngestReport:
+    """Land the given files where they are (``danvan ingest PATH…``)."""
+    url = warehouse_target(settings).url
+    bootstrap(url)
+    files = [file for path in paths for file in (inbox_files(path) if path.is_dir() else [path])]
+    report = IngestReport()
+    for batch in batches(files, BATCH_SIZE):
+        report.results.extend(land_files(url, batch, settings.reference_seeds_dir))
+    return report

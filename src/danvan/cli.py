@@ -1,0 +1,174 @@
+"""The ``danvan`` command line."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from danvan.settings import Settings, configure_prefect, load_settings
+from danvan.warehouse.connection import embedded_warehouse, warehouse_target
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """danvan: the "Dân vận khéo" data warehouse.
+
+    Configuration comes from DANVAN_* environment variables or a .env file
+    (DANVAN_HOME, DANVAN_DATABASE_URL, DANVAN_PORT…); see README.md.
+    """
+    ctx.obj = load_settings()
+
+
+pass_settings = click.make_pass_decorator(Settings)
+
+
+# -- warehouse ---------------------------------------------------------------
+
+
+@main.group()
+def warehouse() -> None:
+    """Manage the embedded PostgreSQL warehouse (start, stop, status, url, psql)."""
+
+
+def _require_embedded(settings: Settings) -> None:
+    if not settings.uses_embedded_warehouse:
+        raise click.ClickException(
+            "DANVAN_DATABASE_URL is set: the external warehouse is used and the embedded one "
+            "is never started or stopped."
+        )
+
+
+@warehouse.command("start")
+@pass_settings
+def warehouse_start(settings: Settings) -> None:
+    """Start the embedded warehouse (initialise it on first use). Idempotent."""
+    _require_embedded(settings)
+    status = embedded_warehouse(settings).start()
+    click.echo(status.describe())
+
+
+@warehouse.command("stop")
+@pass_settings
+def warehouse_stop(settings: Settings) -> None:
+    """Stop the embedded warehouse cleanly; its data stays."""
+    _require_embedded(settings)
+    status = embedded_warehouse(settings).stop()
+    click.echo(status.describe())
+
+
+@warehouse.command("status")
+@pass_settings
+def warehouse_status(settings: Settings) -> None:
+    """Say whether the warehouse is running and where it is (exit 1 when stopped)."""
+    if not settings.uses_embedded_warehouse:
+        click.echo("external warehouse (DANVAN_DATABASE_URL)")
+        return
+    status = embedded_warehouse(settings).status()
+    click.echo(status.describe())
+    if not status.running:
+        sys.exit(1)
+
+
+@warehouse.command("url")
+@click.option("--reader", is_flag=True, help="The read-only role BI tools should use.")
+@pass_settings
+def warehouse_url(settings: Settings, reader: bool) -> None:
+    """Print the connection URL (starts the embedded warehouse if needed)."""
+    click.echo(warehouse_target(settings, reader=reader).url)
+
+
+@warehouse.command(
+    "psql", context_settings={"ignore_unknown_options": True, "allow_extra_args": True}
+)
+@click.option("--reader", is_flag=True, help="Connect as the read-only role.")
+@click.argument("psql_args", nargs=-1, type=click.UNPROCESSED)
+@pass_settings
+def warehouse_psql(settings: Settings, reader: bool, psql_args: tuple[str, ...]) -> None:
+    """Open psql on the warehouse; extra arguments go to psql (e.g. -c 'select 1')."""
+    from danvan.warehouse.embedded import postgres_bin_dir
+
+    url = warehouse_target(settings, reader=reader).url
+    psql = shutil.which("psql") or str(postgres_bin_dir() / "psql")
+    os.execv(psql, [psql, url, *psql_args])
+
+
+# -- pipeline ----------------------------------------------------------------
+
+
+@main.command()
+@click.option("--inbox", type=click.Path(path_type=Path), help="Default: $DANVAN_HOME/inbox.")
+@pass_settings
+def nightly(settings: Settings, inbox: Path | None) -> None:
+    """The main job: ingest the inbox, dbt build, validate, publish the marts."""
+    configure_prefect(settings)
+    from flows.nightly import nightly_pipeline
+
+    from danvan.pipeline import PipelineFailed
+
+    try:
+        summary = nightly_pipeline(settings=settings, inbox=inbox or settings.inbox_dir)
+    except PipelineFailed as failure:
+        if failure.summary is not None:
+            click.echo(failure.summary.render(), err=True)
+        raise click.ClickException(f"nightly run failed: {failure}") from failure
+    click.echo(summary.render())
+
+
+@main.command()
+@pass_settings
+def schedule(settings: Settings) -> None:
+    """Serve the nightly pipeline as a Prefect deployment, every day at 02:00 Asia/Ho_Chi_Minh."""
+    configure_prefect(settings)
+    from flows.nightly import serve_nightly
+
+    serve_nightly(settings)
+
+
+@main.command()
+@click.option("--inbox", type=click.Path(path_type=Path), help="Default: $DANVAN_HOME/inbox.")
+@pass_settings
+def demo(settings: Settings, inbox: Path | None) -> None:
+    """Put the bundled sample submissions into the inbox."""
+    from danvan.samples import copy_samples
+
+    target = inbox or settings.inbox_dir
+    copied = copy_samples(target)
+    click.echo(f"{len(copied)} sample submissions copied to {target}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@pass_settings
+def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
+    """Load submission files (xlsx, csv, json) into raw; print per-file results."""
+    configure_prefect(settings)
+    from flows.ingest import ingest_files
+
+    report = ingest_files(settings=settings, paths=list(paths))
+    click.echo(report.render())
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--limit", default=50, show_default=True, help="How many rows to show.")
+@pass_settings
+def errors(settings: Settings, limit: int) -> None:
+    """List quarantined rows: file, sheet, row, column, value and why."""
+    from danvan.ingest.quarantine import render_quarantine
+
+    click.echo(render_quarantine(warehouse_target(settings).url, limit=limit))
+
+
+@main.command()
+@pass_settings
+def quality(settings: Settings) -> None:
+    """Print the last validation run: every expectation, its severity and failing keys."""
+    from danvan.quality import last_run_text
+
+    click.echo(last_run_text(warehouse_target(settings).url))

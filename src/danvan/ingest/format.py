@@ -1,0 +1,305 @@
+"""Submission format, version 1: one definition behind the JSON, CSV and Excel forms.
+
+A submission is one report from one reporting unit for one period. It has a
+header (``submission``) and four row sections. Readers, the Excel template,
+the JSON Schema, the documentation and the ``raw`` tables are all derived
+from the sections below, so the three encodings cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+FORMAT_VERSION = 1
+
+
+class Kind(StrEnum):
+    """How a cell is read; each kind has one parser in ``danvan.ingest.records``."""
+
+    TEXT = "text"
+    CODE = "code"
+    INTEGER = "integer"
+    NUMBER = "number"
+    DATE = "date"
+    PERIOD = "period"
+    YEAR = "year"
+    BOOLEAN = "boolean"
+    UNIT = "unit"
+    MAP_VERSION = "map_version"
+    LEVEL = "level"
+    FIELD = "field"
+    INDICATOR = "indicator"
+    CONTRIBUTION_TYPE = "contribution_type"
+    CONTRIBUTION_SOURCE = "contribution_source"
+    ACTIVITY = "activity"
+    ORGANIZATIONS = "organizations"
+    MODEL_STATUS = "model_status"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    header_vi: str
+    kind: Kind
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    sheet_vi: str
+    sheet_en: str
+    description: str
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+
+def _col(name: str, header_vi: str, kind: Kind, description: str, *, required: bool = False):
+    return Column(name, header_vi, kind, required, description)
+
+
+SUBMISSION = Section(
+    name="submission",
+    sheet_vi="Thông tin chung",
+    sheet_en="Submission",
+    description="Who reports, for which period, on which administrative map.",
+    columns=(
+        _col(
+            "reporting_unit_code",
+            "Mã đơn vị báo cáo",
+            Kind.CODE,
+            "GSO code of the reporting unit (commune 5 digits, district 3, province 2), "
+            "or the agency's own code. Give the code or the name, or both.",
+        ),
+        _col(
+            "reporting_unit_name",
+            "Tên đơn vị báo cáo",
+            Kind.TEXT,
+            "Name of the reporting unit, in any spelling (e.g. 'Xã Trà Ka', 'tra ka').",
+        ),
+        _col(
+            "reporting_unit_level",
+            "Cấp đơn vị",
+            Kind.LEVEL,
+            "commune | district | province | agency (xã | huyện | tỉnh | cơ quan).",
+            required=True,
+        ),
+        _col(
+            "province",
+            "Tỉnh/thành phố",
+            Kind.TEXT,
+            "Province code or name the unit belongs to; scopes name matching.",
+        ),
+        _col(
+            "district",
+            "Huyện",
+            Kind.TEXT,
+            "District code or name (old map only); scopes name matching.",
+        ),
+        _col(
+            "map_version",
+            "Bản đồ hành chính",
+            Kind.MAP_VERSION,
+            "2025-01 (63 provinces, before 1 July 2025) or 2025-07 (34 provinces). "
+            "Blank: the map in force on the last day of the period.",
+        ),
+        _col(
+            "period",
+            "Kỳ báo cáo",
+            Kind.PERIOD,
+            "Reporting period, e.g. 'Quý III/2025', '6 tháng đầu năm 2024', '9 tháng 2023', "
+            "'năm 2023', '2020-2025'.",
+            required=True,
+        ),
+        _col(
+            "submitted_on",
+            "Ngày gửi",
+            Kind.DATE,
+            "Date the report was sent (dd/mm/yyyy). A later date supersedes an earlier "
+            "report of the same unit and period.",
+            required=True,
+        ),
+        _col("submitter", "Người báo cáo", Kind.TEXT, "Name and position of the submitter."),
+        _col("notes", "Ghi chú", Kind.TEXT, "Free-text notes."),
+    ),
+)
+
+MODELS = Section(
+    name="models",
+    sheet_vi="Mô hình",
+    sheet_en="Models",
+    description="The models (mô hình) the unit reports on: what they are and how they stand.",
+    columns=(
+        _col(
+            "model_code",
+            "Mã mô hình",
+            Kind.CODE,
+            "Code of the model if it has one; rows of other sections refer to it.",
+        ),
+        _col("model_name", "Tên mô hình", Kind.TEXT, "Name of the model.", required=True),
+        _col(
+            "field",
+            "Lĩnh vực",
+            Kind.FIELD,
+            "economy | culture_society | defence_security | party_building "
+            "(kinh tế; văn hóa – xã hội; quốc phòng – an ninh; xây dựng Đảng và HTCT).",
+            required=True,
+        ),
+        _col("topic", "Chủ đề", Kind.TEXT, "Topic, e.g. rural bridges, houses for the poor."),
+        _col(
+            "lead_organizations",
+            "Tổ chức chủ trì",
+            Kind.ORGANIZATIONS,
+            "Lead organisation types, separated by ';' (e.g. 'Mặt trận; Hội Phụ nữ').",
+        ),
+        _col(
+            "host_commune",
+            "Xã/phường thực hiện",
+            Kind.TEXT,
+            "Commune code or name hosting the model; blank: the reporting unit.",
+        ),
+        _col("village", "Thôn/ấp/tổ dân phố", Kind.TEXT, "Village or residential group."),
+        _col(
+            "start_date",
+            "Ngày bắt đầu",
+            Kind.DATE,
+            "When the model started (dd/mm/yyyy, or a year).",
+        ),
+        _col(
+            "status",
+            "Trạng thái",
+            Kind.MODEL_STATUS,
+            "active | discontinued (đang thực hiện | dừng).",
+        ),
+        _col("households", "Số hộ tham gia", Kind.INTEGER, "Households taking part."),
+        _col("members", "Số thành viên", Kind.INTEGER, "Members (persons) taking part."),
+        _col(
+            "parent_model_code",
+            "Mã mô hình gốc",
+            Kind.CODE,
+            "For a replicated model: the code of the model it copies.",
+        ),
+        _col(
+            "recognition_level",
+            "Cấp công nhận",
+            Kind.LEVEL,
+            "commune | district | province | central: level that recognised it as effective.",
+        ),
+        _col("recognition_year", "Năm công nhận", Kind.YEAR, "Year of that recognition."),
+        _col("is_typical", "Điển hình", Kind.BOOLEAN, "Selected as a typical model (có/không)."),
+    ),
+)
+
+INDICATORS = Section(
+    name="indicators",
+    sheet_vi="Chỉ tiêu",
+    sheet_en="Indicators",
+    description="Measured results of each model in the period.",
+    columns=(
+        _col("model_code", "Mã mô hình", Kind.CODE, "Model code (or give the model name)."),
+        _col("model_name", "Tên mô hình", Kind.TEXT, "Model name, when it has no code."),
+        _col(
+            "indicator",
+            "Chỉ tiêu",
+            Kind.INDICATOR,
+            "Indicator code or name from the catalogue (e.g. bridges_built, 'Số cầu xây mới').",
+            required=True,
+        ),
+        _col(
+            "value",
+            "Giá trị",
+            Kind.NUMBER,
+            "Value, Vietnamese style allowed: '13.000.000.000', '1,2', '60 triệu', 'hơn 280'.",
+            required=True,
+        ),
+        _col(
+            "unit",
+            "Đơn vị tính",
+            Kind.UNIT,
+            "Unit of the value (m, km, ha, m², hộ, người, đồng…); blank: the indicator's unit.",
+        ),
+    ),
+)
+
+CONTRIBUTIONS = Section(
+    name="contributions",
+    sheet_vi="Đóng góp",
+    sheet_en="Contributions",
+    description="Resources mobilised for each model in the period.",
+    columns=(
+        _col("model_code", "Mã mô hình", Kind.CODE, "Model code (or give the model name)."),
+        _col("model_name", "Tên mô hình", Kind.TEXT, "Model name, when it has no code."),
+        _col(
+            "contribution_type",
+            "Loại đóng góp",
+            Kind.CONTRIBUTION_TYPE,
+            "money | land | labour | materials (tiền | đất | ngày công | hiện vật).",
+            required=True,
+        ),
+        _col(
+            "source",
+            "Nguồn",
+            Kind.CONTRIBUTION_SOURCE,
+            "state_budget | residents | enterprises | philanthropists | organizations | other.",
+            required=True,
+        ),
+        _col(
+            "amount",
+            "Số lượng",
+            Kind.NUMBER,
+            "Amount: '13 tỷ đồng', '500 m²', '120 ngày công'.",
+            required=True,
+        ),
+        _col("unit", "Đơn vị tính", Kind.UNIT, "Unit of the amount; blank: the type's unit."),
+    ),
+)
+
+ACTIVITIES = Section(
+    name="activities",
+    sheet_vi="Hoạt động",
+    sheet_en="Activities",
+    description="Unit-level mass-mobilisation work in the period (not tied to one model).",
+    columns=(
+        _col(
+            "activity",
+            "Hoạt động",
+            Kind.ACTIVITY,
+            "conferences | conference_participants | trainings | trainees | citizens_received "
+            "| petitions_received | petitions_under_authority | petitions_resolved "
+            "| commendations_collective | commendations_individual.",
+            required=True,
+        ),
+        _col("value", "Số lượng", Kind.NUMBER, "Count in the period.", required=True),
+    ),
+)
+
+ROW_SECTIONS: tuple[Section, ...] = (MODELS, INDICATORS, CONTRIBUTIONS, ACTIVITIES)
+SECTIONS: tuple[Section, ...] = (SUBMISSION, *ROW_SECTIONS)
+SECTIONS_BY_NAME = {section.name: section for section in SECTIONS}
+
+# In the CSV form each row carries its submission's identity, so one file can
+# hold many submissions (exports from provincial e-reporting systems).
+CSV_IDENTITY_COLUMNS: tuple[str, ...] = tuple(
+    name for name in SUBMISSION.column_names if name != "notes"
+)
+
+ACTIVITY_CODES: tuple[str, ...] = (
+    "conferences",
+    "conference_participants",
+    "trainings",
+    "trainees",
+    "citizens_received",
+    "petitions_received",
+    "petitions_under_authority",
+    "petitions_resolved",
+    "commendations_collective",
+    "commendations_individual",
+)

@@ -1,0 +1,373 @@
+"""Judge the cells a reader found: typed rows for ``raw``, or problems for quarantine.
+
+Every problem names the sheet, row and column, the value as sent, and why, in
+English and Vietnamese. A row with any problem is quarantined whole; the other
+rows of the file still load.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+
+from danvan.ingest.catalogue import Catalogue
+from danvan.ingest.format import SUBMISSION, Kind
+from danvan.ingest.readers import MAX_CELL_CHARS, CellValue, SheetRow, header_key
+from danvan.ingest.values import (
+    ValueParseError,
+    parse_date,
+    parse_number,
+    parse_period,
+    parse_quantity,
+)
+from danvan.reference.admin_map import AdminMap, UnitMatchError
+from danvan.text import normalize_text, search_key
+
+MAP_VERSIONS = {
+    "2025-01": "2025-01", "old": "2025-01", "cu": "2025-01", "truoc sap nhap": "2025-01",
+    "2025-07": "2025-07", "new": "2025-07", "moi": "2025-07", "sau sap nhap": "2025-07",
+}  # fmt: skip
+LEVELS = {
+    "commune": "commune", "xa": "commune", "phuong": "commune", "thi tran": "commune",
+    "dac khu": "commune", "district": "district", "huyen": "district", "quan": "district",
+    "thi xa": "district", "province": "province", "tinh": "province", "thanh pho": "province",
+    "agency": "agency", "co quan": "agency", "don vi": "agency", "central": "central",
+    "trung uong": "central",
+}  # fmt: skip
+REPORTING_LEVELS = {"commune", "district", "province", "agency"}
+RECOGNITION_LEVELS = {"commune", "district", "province", "central"}
+BOOLEANS = {
+    "co": True, "x": True, "yes": True, "true": True, "1": True, "dien hinh": True,
+    "khong": False, "no": False, "false": False, "0": False,
+}  # fmt: skip
+MODEL_STATUSES = {
+    "active": "active", "dang thuc hien": "active", "duy tri": "active", "hoat dong": "active",
+    "discontinued": "discontinued", "dung": "discontinued", "ngung": "discontinued",
+    "da dung": "discontinued",
+}  # fmt: skip
+ORGANIZATION_SEPARATORS = re.compile(r"[;|,\n]+")
+
+
+@dataclass(frozen=True)
+class Problem:
+    sheet: str
+    row_number: int | None
+    column: str
+    value_text: str
+    code: str
+    reason_en: str
+    reason_vi: str
+
+
+class CellError(ValueError):
+    def __init__(self, code: str, reason_en: str, reason_vi: str, column: str = "") -> None:
+        super().__init__(reason_en)
+        self.code = code
+        self.reason_en = reason_en
+        self.reason_vi = reason_vi
+        self.column = column
+
+    def at(self, column: str) -> CellError:
+        """The same error, pinned to the column it was found in."""
+        return CellError(self.code, self.reason_en, self.reason_vi, column)
+
+
+@dataclass(frozen=True)
+class SubmissionIdentity:
+    reporting_unit_code: str
+    period_code: str
+    submitted_on: date
+    reporting_unit_level: str
+    reporting_unit_name_sent: str | None
+    unit_match_method: str
+    map_version: str
+    province_code: str | None
+    period_kind: str
+    period_start: date
+    period_end: date
+    submitter: str | None
+    notes: str | None
+
+    @property
+    def key(self) -> tuple[str, str, date]:
+        return (self.reporting_unit_code, self.period_code, self.submitted_on)
+
+
+def cell_text(value: CellValue) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _is_blank(value: CellValue) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class RecordBuilder:
+    """Turns reader rows into typed raw rows, using the catalogue and the administrative map."""
+
+    def __init__(self, catalogue: Catalogue, admin_map: AdminMap) -> None:
+        self.catalogue = catalogue
+        self.admin_map = admin_map
+        self._identities: dict[tuple, SubmissionIdentity | list[Problem]] = {}
+        self._resolve = lru_cache(maxsize=4096)(self._resolve_uncached)
+
+    # -- submission identity ---------------------------------------------------
+
+    def identity(self, row: SheetRow) -> SubmissionIdentity | list[Problem]:
+        """The submission a row belongs to (cached: CSV rows repeat it)."""
+        cells = tuple(row.cells.get(name) for name in SUBMISSION.column_names)
+        cached = self._identities.get(cells)
+        if cached is None:
+            cached = self._build_identity(row)
+            self._identities[cells] = cached
+        if isinstance(cached, list):
+            return [
+                Problem(
+                    row.sheet,
+                    row.row_number,
+                    p.column,
+                    p.value_text,
+                    p.code,
+                    p.reason_en,
+                    p.reason_vi,
+                )
+                for p in cached
+            ]
+        return cached
+
+    def _build_identity(self, row: SheetRow) -> SubmissionIdentity | list[Problem]:
+        problems: list[Problem] = []
+
+        def read(name: str):
+            try:
+                return self._cell(SUBMISSION.column(name), row.cells.get(name))
+            except CellError as error:
+                problems.append(_problem(row, name, error))
+                return None
+
+        level = read("reporting_unit_level")
+        period = read("period")
+        submitted_on = read("submitted_on")
+        map_version = read("map_version")
+        code = read("reporting_unit_code")
+        name = read("reporting_unit_name")
+        province = read("province")
+        district = read("district")
+        submitter = read("submitter")
+        notes = read("notes")
+        if level is not None and level not in REPORTING_LEVELS:
+            problems.append(
+                _problem(row, "reporting_unit_level", CellError(
+                    "invalid_level",
+                    f"a report comes from a commune, district, province or agency, not '{level}'",
+                    f"đơn vị báo cáo phải là xã, huyện, tỉnh hoặc cơ quan, không phải '{level}'",
+                ))
+            )  # fmt: skip
+        if not code and not name:
+            problems.append(
+                _problem(row, "reporting_unit_name", CellError(
+                    "required", "give the reporting unit's code or name",
+                    "cần ghi mã hoặc tên đơn vị báo cáo",
+                ))
+            )  # fmt: skip
+        if problems or period is None or submitted_on is None or level is None:
+            return problems
+        if map_version is None:
+            map_version = self.admin_map.map_version_for(period.end)
+        try:
+            unit_code, method, province_code = self._reporting_unit(
+                level, code, name, province, district, map_version
+            )
+        except CellError as error:
+            column = "reporting_unit_code" if code else "reporting_unit_name"
+            return [_problem(row, column, error)]
+        return SubmissionIdentity(
+            reporting_unit_code=unit_code,
+            period_code=period.code,
+            submitted_on=submitted_on,
+            reporting_unit_level=level,
+            reporting_unit_name_sent=name,
+            unit_match_method=method,
+            map_version=map_version,
+            province_code=province_code,
+            period_kind=period.kind,
+            period_start=period.start,
+            period_end=period.end,
+            submitter=submitter,
+            notes=notes,
+        )
+
+    def _reporting_unit(
+        self,
+        level: str,
+        code: str | None,
+        name: str | None,
+        province: str | None,
+        district: str | None,
+        map_version: str,
+    ) -> tuple[str, str, str | None]:
+        if level == "agency":
+            if not province:
+                raise CellError(
+                    "agency_without_province",
+                    "an agency's report must name its province",
+                    "báo cáo của cơ quan phải ghi tỉnh/thành phố",
+                )
+            province_match = self._match(province, map_version, "province", None, None)
+            agency = code or search_key(name or "").replace(" ", "-")
+            return f"{province_match.unit_code}-{agency}", "agency", province_match.unit_code
+        match = self._match(code or name or "", map_version, level, province, district)
+        return match.unit_code, match.method, match.province_code
+
+    def _match(self, text, map_version, level, province, district):
+        try:
+            return self.admin_map.match(
+                text, map_version=map_version, level=level, province=province, district=district
+            )
+        except UnitMatchError as error:
+            raise CellError(
+                f"unit_{error.kind}",
+                str(error),
+                f"không xác định được đơn vị '{text}' trên bản đồ hành chính {map_version}: {error}",
+            ) from error
+
+    # -- section rows ----------------------------------------------------------
+
+    def host_commune(self, text: str, identity: SubmissionIdentity) -> str:
+        match = self._match(text, identity.map_version, "commune", identity.province_code, None)
+        return match.unit_code
+
+    def convert(self, row: SheetRow, columns) -> tuple[dict[str, object], list[Problem]]:
+        """Typed values for the row's format columns, and what was wrong with any of them."""
+        values: dict[str, object] = {}
+        problems: list[Problem] = []
+        for column in columns:
+            try:
+                values[column.name] = self._cell(column, row.cells.get(column.name))
+            except CellError as error:
+                problems.append(_problem(row, column.name, error))
+        return values, problems
+
+    def _cell(self, column, value: CellValue):
+        if _is_blank(value):
+            if column.required:
+                raise CellError(
+                    "required",
+                    f"'{column.name}' ({column.header_vi}) is required and blank",
+                    f"cột '{column.header_vi}' bắt buộc nhưng đang để trống",
+                )
+            return None
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            raise CellError(
+                "too_long",
+                f"the value has {len(value):,} characters; at most {MAX_CELL_CHARS:,} are accepted",
+                f"giá trị dài {len(value):,} ký tự, vượt giới hạn {MAX_CELL_CHARS:,}",
+            )
+        if column.kind in (Kind.NUMBER, Kind.DATE, Kind.PERIOD, Kind.INTEGER, Kind.YEAR):
+            return self._parse_value(column.kind, value)
+        return self._resolve(column.kind, cell_text(value).strip())
+
+    def _parse_value(self, kind: Kind, value: CellValue):
+        try:
+            if kind is Kind.DATE:
+                return _parse_date_or_year(value)
+            if kind is Kind.PERIOD:
+                return parse_period(cell_text(value))
+            if kind is Kind.NUMBER:
+                return value  # read together with its unit by quantity()
+            number = parse_number(value).value
+        except ValueParseError as error:
+            raise CellError("invalid_value", str(error), error.message_vi) from error
+        if number != number.to_integral_value():
+            raise CellError(
+                "not_integer", f"'{cell_text(value)}' is not a whole number",
+                f"'{cell_text(value)}' không phải số nguyên",
+            )  # fmt: skip
+        if kind is Kind.YEAR and not 1945 <= number <= 2100:
+            raise CellError(
+                "invalid_year", f"'{cell_text(value)}' is not a year",
+                f"'{cell_text(value)}' không phải là năm",
+            )  # fmt: skip
+        return int(number)
+
+    def quantity(
+        self, value: CellValue, unit: str | None
+    ) -> tuple[Decimal, str | None, str | None]:
+        """(value, unit code, qualifier) of an amount; the unit is in the cell or its own column."""
+        try:
+            if unit is None:
+                try:
+                    number = parse_number(value)
+                    return number.value, None, number.qualifier
+                except ValueParseError:
+                    if not isinstance(value, str):
+                        raise
+            quantity = parse_quantity(cell_text(value), unit)
+        except ValueParseError as error:
+            raise CellError("invalid_value", str(error), error.message_vi) from error
+        return quantity.value, quantity.unit, quantity.qualifier
+
+    def _resolve_uncached(self, kind: Kind, text: str):
+        key = header_key(text)
+        if kind is Kind.TEXT:
+            return normalize_text(text)
+        if kind is Kind.CODE:
+            return unicodedata.normalize("NFC", text).strip()
+        if kind is Kind.UNIT:
+            return text
+        table = {
+            Kind.MAP_VERSION: MAP_VERSIONS,
+            Kind.LEVEL: LEVELS,
+            Kind.BOOLEAN: BOOLEANS,
+            Kind.MODEL_STATUS: MODEL_STATUSES,
+        }.get(kind)
+        if table is not None:
+            if key in table:
+                return table[key]
+            raise CellError(
+                f"invalid_{kind.value}",
+                f"'{text}' is not a valid {kind.value}; expected one of: {', '.join(sorted(set(map(str, table.values()))))}",
+                f"'{text}' không hợp lệ; giá trị cho phép: {', '.join(sorted(table))}",
+            )
+        if kind is Kind.ORGANIZATIONS:
+            parts = [part.strip() for part in ORGANIZATION_SEPARATORS.split(text) if part.strip()]
+            return [self._catalogue_code("organization", part) for part in parts]
+        return self._catalogue_code(kind.value, text)
+
+    def _catalogue_code(self, list_name: str, text: str) -> str:
+        code = self.catalogue.resolve(list_name, text)
+        if code is None:
+            raise CellError(
+                f"unknown_{list_name}",
+                f"'{text}' is not in the {list_name} catalogue (e.g. {self.catalogue.examples(list_name)})",
+                f"'{text}' không có trong danh mục (ví dụ: {self.catalogue.examples(list_name)})",
+            )
+        return code
+
+
+def _parse_date_or_year(value: CellValue) -> date:
+    text = cell_text(value).strip()
+    if re.fullmatch(r"(19|20)\d\d", text):
+        return date(int(text), 1, 1)
+    return parse_date(value)
+
+
+def _problem(row: SheetRow, column: str, error: CellError) -> Problem:
+    return Problem(
+        row.sheet,
+        row.row_number,
+        column,
+        cell_text(row.cells.get(column)),
+        error.code,
+        error.reason_en,
+        error.reason_vi,
+    )

@@ -1,0 +1,119 @@
+"""Vietnamese text normalisation shared by ingestion, reference data and matching.
+
+Submissions arrive in NFC or NFD, with either tone-placement convention
+("hoà" / "hòa", "thuỷ" / "thủy") and sometimes without diacritics at all.
+Three pure functions give the forms the rest of the project compares:
+
+- ``normalize_text``: NFC, single spaces, one tone-placement convention.
+- ``fold_diacritics``: every mark removed, ``đ`` -> ``d``.
+- ``search_key``: the diacritics-free, case-free, punctuation-free key.
+
+Tables and patterns are built once at import; the functions are called on
+millions of cells.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["fold_diacritics", "normalize_text", "search_key"]
+
+_TONE_MARKS = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")  # huyền sắc hỏi ngã nặng
+
+
+def _toned(bases: str) -> str:
+    return "".join(unicodedata.normalize("NFC", b + m) for b in bases for m in _TONE_MARKS)
+
+
+def _split_tone(ch: str) -> tuple[str, str]:
+    base, mark = unicodedata.normalize("NFD", ch)
+    return base, mark
+
+
+_LETTER = r"[^\W\d_]"
+# An open syllable ending in oa/oe/uy carries its tone on the first vowel
+# ("hòa", "khỏe", "thủy"); the other convention writes "hoà", "khoẻ", "thuỷ".
+# In "qu" the u is part of the consonant, so "quý" and "quả" are left alone.
+_OPEN_SECOND = re.compile(rf"(?<![qQ])([oO][{_toned('aeAE')}]|[uU][{_toned('yY')}])(?!{_LETTER})")
+# Before a final consonant both conventions put the tone on the second vowel
+# ("hoàng", "toán", "huỳnh"), so a tone on the first vowel there is a typo.
+_CLOSED_FIRST = re.compile(
+    rf"(?<![qQ])([{_toned('oO')}][aAeE]|[{_toned('uU')}][yY])(?=[cmnptCMNPT])"
+)
+
+
+def _move_to_first(m: re.Match[str]) -> str:
+    first, second = m.group(1)
+    base, mark = _split_tone(second)
+    return unicodedata.normalize("NFC", first + mark) + base
+
+
+def _move_to_second(m: re.Match[str]) -> str:
+    first, second = m.group(1)
+    base, mark = _split_tone(first)
+    return base + unicodedata.normalize("NFC", second + mark)
+
+
+# Invisible characters that spreadsheets and web forms leave inside words.
+_INVISIBLE = {cp: None for cp in (0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)}
+
+
+def _fold_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = dict(_INVISIBLE)
+    for cp in (*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)):
+        ch = chr(cp)
+        base = unicodedata.normalize("NFD", ch)[0]
+        if base != ch and base.isascii() and base.isalpha():
+            table[cp] = base
+    for cp in range(0x0300, 0x0370):  # combining marks left by NFD input
+        table[cp] = None
+    # Đ/đ do not decompose; Ð/ð (eth) stand in for them in legacy encodings.
+    table.update({ord("Đ"): "D", ord("đ"): "d", ord("Ð"): "D", ord("ð"): "d"})
+    return table
+
+
+_FOLD = _fold_table()
+_CLEAN = str.maketrans({**_INVISIBLE, ord("Ð"): "Đ", ord("ð"): "đ"})
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
+def normalize_text(s: str) -> str:
+    """NFC, whitespace collapsed and stripped, tone placed as in "hòa" / "thủy".
+
+    >>> normalize_text("  Xã  Hoà\\tBình ")
+    'Xã Hòa Bình'
+    """
+    if not s.isascii():
+        s = unicodedata.normalize("NFC", s).translate(_CLEAN)
+        s = _OPEN_SECOND.sub(_move_to_first, s)
+        s = _CLOSED_FIRST.sub(_move_to_second, s)
+    return " ".join(s.split())
+
+
+def fold_diacritics(s: str) -> str:
+    """Remove every diacritic (tone and vowel marks); ``đ`` -> ``d``, ``Đ`` -> ``D``.
+
+    Accepts NFC or NFD input.
+
+    >>> fold_diacritics("Đắk Lắk")
+    'Dak Lak'
+    """
+    if s.isascii():
+        return s
+    return s.translate(_FOLD)
+
+
+@lru_cache(maxsize=65536)
+def search_key(s: str) -> str:
+    """Comparison key: no case, no diacritics, letters and digits in single spaces.
+
+    Equal to folding ``normalize_text(s).casefold()`` and turning punctuation
+    into spaces; tone placement is skipped because folding removes tones.
+
+    >>> search_key(" TP. Hồ  Chí Minh ")
+    'tp ho chi minh'
+    """
+    s = fold_diacritics(s.casefold())
+    return " ".join(_NON_ALNUM.sub(" ", s).split())

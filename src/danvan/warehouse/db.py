@@ -1,0 +1,36 @@
+"""Connections and the landing/audit schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.resources import files
+
+import psycopg
+
+# Nightly runs take this advisory lock so two loads never interleave.
+PIPELINE_LOCK_ID = 20_250_701
+
+
+def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection:
+    return psycopg.connect(url, autocommit=autocommit, application_name="danvan")
+
+
+def bootstrap(url: str) -> None:
+    """Create the raw, audit and dq schemas and tables if missing."""
+    ddl = files("danvan.warehouse").joinpath("sql/bootstrap.sql").read_text(encoding="utf-8")
+    with connect(url) as conn:
+        conn.execute(ddl)
+
+
+@contextmanager
+def pipeline_lock(url: str) -> Iterator[psycopg.Connection]:
+    """Hold the pipeline's advisory lock for the duration; fail fast if another run has it."""
+    with connect(url, autocommit=True) as conn:
+        locked = conn.execute("select pg_try_advisory_lock(%s)", [PIPELINE_LOCK_ID]).fetchone()
+        if not locked or not locked[0]:
+            raise RuntimeError("another danvan pipeline run holds the warehouse lock")
+        try:
+            yield conn
+        finally:
+            conn.execute("select pg_advisory_unlock(%s)", [PIPELINE_LOCK_ID])

@@ -1,0 +1,170 @@
+-- Landing, audit and data-quality tables. Idempotent: run before every load.
+-- dbt owns staging, intermediate, marts, reference and snapshots.
+
+create schema if not exists raw;
+create schema if not exists audit;
+create schema if not exists dq;
+
+comment on schema raw is 'Submissions as landed, one row per sent row, with lineage (file, sheet, row).';
+comment on schema audit is 'Quarantined rows and pipeline runs.';
+comment on schema dq is 'Data-quality results of every validation run.';
+
+create table if not exists raw.files (
+    file_id bigint generated always as identity primary key,
+    file_name text not null,
+    content_sha256 text not null unique,
+    byte_size bigint not null,
+    file_format text not null,
+    sections text[] not null default '{}',
+    status text not null check (status in ('loaded', 'rejected')),
+    reason_en text,
+    reason_vi text,
+    rows_loaded integer not null default 0,
+    rows_quarantined integer not null default 0,
+    loaded_at timestamptz not null default clock_timestamp()
+);
+comment on table raw.files is 'Every file received: loaded (possibly with quarantined rows) or rejected whole, with why.';
+
+-- Every section row carries its submission identity
+-- (reporting_unit_code, period_code, submitted_on) and its lineage.
+-- model_name_key is the name folded for matching (case, diacritics, spacing).
+create table if not exists raw.submissions (
+    file_id bigint not null references raw.files (file_id),
+    sheet text not null,
+    row_number integer not null,
+    reporting_unit_code text not null,
+    period_code text not null,
+    submitted_on date not null,
+    reporting_unit_level text not null,
+    reporting_unit_name_sent text,
+    unit_match_method text not null,
+    map_version text not null,
+    province_code text,
+    period_kind text not null,
+    period_start date not null,
+    period_end date not null,
+    submitter text,
+    notes text,
+    primary key (file_id, reporting_unit_code, period_code, submitted_on)
+);
+
+create table if not exists raw.models (
+    file_id bigint not null references raw.files (file_id),
+    sheet text not null,
+    row_number integer not null,
+    reporting_unit_code text not null,
+    period_code text not null,
+    submitted_on date not null,
+    model_code text,
+    model_name text not null,
+    model_name_key text not null,
+    field_code text not null,
+    topic text,
+    lead_organization_codes text[],
+    host_commune_code text,
+    village text,
+    start_date date,
+    status text,
+    households integer,
+    members integer,
+    parent_model_code text,
+    recognition_level text,
+    recognition_year integer,
+    is_typical boolean,
+    primary key (file_id, sheet, row_number)
+);
+
+create table if not exists raw.indicator_values (
+    file_id bigint not null references raw.files (file_id),
+    sheet text not null,
+    row_number integer not null,
+    reporting_unit_code text not null,
+    period_code text not null,
+    submitted_on date not null,
+    model_code text,
+    model_name text,
+    model_name_key text,
+    indicator_code text not null,
+    value numeric not null,
+    unit_code text,
+    value_qualifier text,
+    primary key (file_id, sheet, row_number)
+);
+
+create table if not exists raw.contributions (
+    file_id bigint not null references raw.files (file_id),
+    sheet text not null,
+    row_number integer not null,
+    reporting_unit_code text not null,
+    period_code text not null,
+    submitted_on date not null,
+    model_code text,
+    model_name text,
+    model_name_key text,
+    contribution_type_code text not null,
+    contribution_source_code text not null,
+    amount numeric not null,
+    unit_code text,
+    amount_qualifier text,
+    primary key (file_id, sheet, row_number)
+);
+
+create table if not exists raw.unit_activities (
+    file_id bigint not null references raw.files (file_id),
+    sheet text not null,
+    row_number integer not null,
+    reporting_unit_code text not null,
+    period_code text not null,
+    submitted_on date not null,
+    activity_code text not null,
+    value numeric not null,
+    value_qualifier text,
+    primary key (file_id, sheet, row_number)
+);
+
+create table if not exists audit.quarantine (
+    quarantine_id bigint generated always as identity primary key,
+    file_id bigint not null references raw.files (file_id),
+    file_name text not null,
+    sheet text,
+    row_number integer,
+    column_name text,
+    value_text text,
+    reason_code text not null,
+    reason_en text not null,
+    reason_vi text not null,
+    row_values jsonb,
+    quarantined_at timestamptz not null default clock_timestamp()
+);
+comment on table audit.quarantine is 'Rows that could not be loaded: where (file, sheet, row, column), what, and why (vi/en).';
+
+create table if not exists audit.pipeline_runs (
+    run_id uuid primary key,
+    started_at timestamptz not null,
+    finished_at timestamptz,
+    status text not null check (status in ('running', 'published', 'failed')),
+    summary jsonb
+);
+
+create table if not exists dq.validation_runs (
+    run_id uuid primary key,
+    validated_at timestamptz not null default clock_timestamp(),
+    success boolean not null,
+    published boolean not null,
+    data_docs_path text
+);
+
+create table if not exists dq.expectation_results (
+    run_id uuid not null references dq.validation_runs (run_id),
+    suite text not null,
+    expectation text not null,
+    table_name text not null,
+    column_name text,
+    severity text not null check (severity in ('critical', 'warning')),
+    success boolean not null,
+    element_count bigint,
+    unexpected_count bigint,
+    sample_keys jsonb,
+    primary key (run_id, suite, expectation)
+);
+comment on table dq.expectation_results is 'One row per expectation per validation run; sample_keys names failing rows.';

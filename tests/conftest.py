@@ -1,0 +1,94 @@
+"""Shared fixtures: real PostgreSQL servers and fresh databases on them.
+
+Database tests run against the embedded PostgreSQL (always) and against
+DANVAN_TEST_DATABASE_URL when it is set. Each test gets its own database,
+dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
+
+from danvan.settings import WAREHOUSE_OWNER, Settings
+from danvan.warehouse.embedded import EmbeddedWarehouse
+
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+EXTERNAL_URL = os.environ.get("DANVAN_TEST_DATABASE_URL")
+SERVERS = ["embedded", *(["external"] if EXTERNAL_URL else [])]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def embedded_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedWarehouse]:
+    warehouse = EmbeddedWarehouse(tmp_path_factory.mktemp("warehouse") / "pgdata", free_port())
+    warehouse.start()
+    yield warehouse
+    warehouse.stop()
+
+
+class Server:
+    """A PostgreSQL server tests may create databases on."""
+
+    def __init__(self, name: str, admin_url: str, owner_url: str | None) -> None:
+        self.name = name
+        self.admin_url = admin_url
+        self._owner_url = owner_url
+
+    def create_database(self) -> str:
+        name = f"danvan_test_{uuid.uuid4().hex[:10]}"
+        owner = WAREHOUSE_OWNER if self._owner_url else None
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            statement = sql.SQL("create database {}").format(sql.Identifier(name))
+            if owner:
+                statement += sql.SQL(" owner {}").format(sql.Identifier(owner))
+            conn.execute(statement)
+        return with_database(self._owner_url or self.admin_url, name)
+
+    def drop_database(self, url: str) -> None:
+        name = conninfo_to_dict(url)["dbname"]
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+            )
+
+
+def with_database(url: str, dbname: str) -> str:
+    """The same server and role, another database."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{dbname}"))
+
+
+@pytest.fixture(scope="session", params=SERVERS)
+def server(request: pytest.FixtureRequest) -> Server:
+    if request.param == "external":
+        return Server("external", EXTERNAL_URL, None)
+    warehouse: EmbeddedWarehouse = request.getfixturevalue("embedded_warehouse")
+    return Server("embedded", warehouse.admin_url(), warehouse.url())
+
+
+@pytest.fixture
+def database_url(server: Server) -> Iterator[str]:
+    url = server.create_database()
+    yield url
+    server.drop_database(url)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(home=tmp_path / "home", database_url=database_url)
