@@ -150,10 +150,8 @@ def fetch(source: Source, work: Path) -> Fetched:
     _run([uv, "venv", "--quiet", "--seed", "--python", sys.executable, venv])
     python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
     requirement = f"{source.distribution}=={source.version}"
-    _run(
-        [python, "-m", "pip", "download", "-qq", "--no-deps", "--only-binary=:all:"]
-        + ["--dest", wheels, requirement]
-    )
+    pip = [python, "-m", "pip"]
+    _run([*pip, "download", "-qq", "--no-deps", "--only-binary=:all:", "-d", wheels, requirement])
     (wheel,) = wheels.glob("*.whl")
     sha256 = hashlib.sha256(wheel.read_bytes()).hexdigest()
     _run([uv, "pip", "install", "--quiet", "--python", python, wheel])

@@ -172,3 +172,27 @@ def quality(settings: Settings) -> None:
     from danvan.quality import last_run_text
 
     click.echo(last_run_text(warehouse_target(settings).url))
+
+
+@main.command("metabase-setup")
+@click.option("--metabase-url", required=True, help="e.g. http://metabase:3000")
+@click.option("--admin-email", envvar="METABASE_ADMIN_EMAIL", required=True)
+@click.option("--admin-password", envvar="METABASE_ADMIN_PASSWORD", required=True)
+@click.option("--timeout", default=600, show_default=True, help="Seconds to wait for Metabase.")
+@pass_settings
+def metabase_setup(
+    settings: Settings, metabase_url: str, admin_email: str, admin_password: str, timeout: int
+) -> None:
+    """Point Metabase at the published marts, as the read-only role (idempotent)."""
+    from danvan.bi import MetabaseAdmin, connect_metabase
+
+    if settings.reader_password is None:
+        raise click.ClickException("set DANVAN_READER_PASSWORD to the read-only role's password")
+    message = connect_metabase(
+        metabase_url,
+        MetabaseAdmin(admin_email, admin_password),
+        warehouse_target(settings, start=False),
+        settings.reader_password.get_secret_value(),
+        timeout_seconds=timeout,
+    )
+    click.echo(message)

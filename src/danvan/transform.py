@@ -54,8 +54,8 @@ def dbt_environment(settings: Settings, target: DatabaseTarget, run_dir: Path) -
     environment.update(target.dbt_environment())
     environment.update(
         {
-            "DANVAN_DBT_TARGET_PATH": str(run_dir / "dbt-target"),
-            "DANVAN_DBT_LOG_PATH": str(run_dir / "dbt-logs"),
+            "DBT_TARGET_PATH": str(run_dir / "dbt-target"),
+            "DBT_LOG_PATH": str(run_dir / "dbt-logs"),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "DO_NOT_TRACK": "1",
         }

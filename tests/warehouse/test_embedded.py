@@ -44,8 +44,10 @@ def test_tcp_login_needs_the_password(embedded_warehouse):
 
 def test_reader_role_cannot_write(embedded_warehouse):
     # GIVEN the read-only role BI tools use
-    with psycopg.connect(embedded_warehouse.url(WAREHOUSE_READER)) as conn:
-        # WHEN it tries to create a table
-        # THEN PostgreSQL refuses
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("create table public.intruder (id integer)")
+    # WHEN it tries to create a table
+    # THEN PostgreSQL refuses
+    with (
+        psycopg.connect(embedded_warehouse.url(WAREHOUSE_READER)) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        conn.execute("create table public.intruder (id integer)")

@@ -50,6 +50,16 @@ MODEL_STATUSES = {
     "da dung": "discontinued",
 }  # fmt: skip
 ORGANIZATION_SEPARATORS = re.compile(r"[;|,\n]+")
+# Spellings are compared by header_key (case, diacritics and punctuation folded).
+CHOICES = {
+    kind: {header_key(spelling): value for spelling, value in table.items()}
+    for kind, table in {
+        Kind.MAP_VERSION: MAP_VERSIONS,
+        Kind.LEVEL: LEVELS,
+        Kind.BOOLEAN: BOOLEANS,
+        Kind.MODEL_STATUS: MODEL_STATUSES,
+    }.items()
+}
 
 
 @dataclass(frozen=True)
@@ -324,12 +334,7 @@ class RecordBuilder:
             return unicodedata.normalize("NFC", text).strip()
         if kind is Kind.UNIT:
             return text
-        table = {
-            Kind.MAP_VERSION: MAP_VERSIONS,
-            Kind.LEVEL: LEVELS,
-            Kind.BOOLEAN: BOOLEANS,
-            Kind.MODEL_STATUS: MODEL_STATUSES,
-        }.get(kind)
+        table = CHOICES.get(kind)
         if table is not None:
             if key in table:
                 return table[key]

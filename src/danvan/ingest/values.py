@@ -492,8 +492,8 @@ def _parse_number_text(text: str) -> ParsedNumber:
     if scan.rest and scan.rest not in _NUMBER_SUFFIXES:
         raise _number_error(
             text,
-            f"unexpected '{scan.rest}' after the number (a value with a unit is a quantity)",
-            f"không hiểu '{scan.rest}' sau số (giá trị kèm đơn vị cần cột đơn vị tính)",
+            f"unexpected '{scan.rest}' after the number",
+            f"không hiểu '{scan.rest}' sau số",
         )
     return ParsedNumber(_tidy(scan.value), scan.qualifier)
 
