@@ -208,8 +208,9 @@ class Unit:
 def _unit(
     map_version: str, level: str, code: int, raw_name: str, unit_type: str, prefix: str, **parents
 ) -> Unit:
-    # Source names are kept as spelt (NFC, single spaces) except for case slips
-    # ("Thành Phố Bắc Kạn", "Xã é Tòng"); a missing prefix is supplied.
+    # Names go through normalize_text (NFC, single spaces, one tone placement:
+    # the sources mix "Hoà" and "Hòa"); case slips are fixed ("Thành Phố Bắc
+    # Kạn", "Xã é Tòng") and a missing prefix is supplied.
     found_prefix, short = split_prefix(raw_name)
     short = short[:1].upper() + short[1:]
     if found_prefix and found_prefix != prefix:
@@ -842,8 +843,8 @@ UNIT_DOCS = {
     "unit_code": "GSO code as text, zero-padded: province 2 digits, district 3, commune 5. "
     "Unique within a map version; the same code can name different units on the two maps.",
     "unit_level": "province, district (2025-01 only) or commune.",
-    "unit_name": "Official name with its prefix, e.g. 'Xã Trà Ka', spelt as GSO publishes it "
-    "(either tone-placement convention occurs).",
+    "unit_name": "Official name with its prefix, e.g. 'Xã Trà Ka', through "
+    "danvan.text.normalize_text (tone placement unified: 'Hoà' -> 'Hòa').",
     "unit_short_name": "The name without its prefix, e.g. 'Trà Ka'.",
     "unit_type": "tỉnh, thành phố trung ương; huyện, quận, thị xã, thành phố; "
     "xã, phường, thị trấn, đặc khu.",
@@ -1036,8 +1037,9 @@ crosswalk between them. Every file here except `{MANUAL_FILE}` is written by
 
 - `vietnam-provinces` 0.6.0 gives the January-2025 map with GSO codes. Its `division_type`
   field is unreliable (every commune is "xã", every district "huyện"), so `unit_type` is read
-  from the official name's prefix. Case slips are fixed ("Thành Phố Bắc Kạn", "Xã é Tòng");
-  otherwise names are kept as published, in either tone-placement convention.
+  from the official name's prefix. Case slips are fixed ("Thành Phố Bắc Kạn", "Xã é Tòng").
+- Both packages mix the two tone-placement conventions ("Hoà" / "Hòa"); every name goes
+  through `danvan.text.normalize_text`, so the seeds use one ("Hòa", "Thủy").
 - `vietnam-provinces` 2025.x gives today's map; province names come without a prefix there,
   so "Tỉnh" is supplied ("Tỉnh Cao Bằng").
 - `vietnam-address-converter` carries an old -> new table by name (`mapping.rows`, its own

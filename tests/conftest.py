@@ -84,6 +84,7 @@ def server(request: pytest.FixtureRequest) -> Server:
 
 @pytest.fixture
 def database_url(server: Server) -> Iterator[str]:
+    """A fresh database for one test."""
     url = server.create_database()
     yield url
     server.drop_database(url)
@@ -92,3 +93,16 @@ def database_url(server: Server) -> Iterator[str]:
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(home=tmp_path / "home", database_url=database_url)
+
+
+@pytest.fixture(scope="module")
+def module_database_url(server: Server) -> Iterator[str]:
+    """A fresh database shared by one module's tests (for expensive builds)."""
+    url = server.create_database()
+    yield url
+    server.drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def module_settings(tmp_path_factory: pytest.TempPathFactory, module_database_url: str) -> Settings:
+    return Settings(home=tmp_path_factory.mktemp("home"), database_url=module_database_url)

@@ -52,6 +52,7 @@ import csv
 import re
 import unicodedata
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -535,14 +536,14 @@ def _check_dimension(text: object, unit: Unit, expected: str | None) -> None:
         )
 
 
-def _unit_of(text: object, scan: _Scan, column: Unit | None, expected: str | None):
+def _unit_of(
+    text: object, scan: _Scan, column: Unit | None, expected: str | None
+) -> tuple[Decimal, Unit]:
     """(number, unit) from the unit written in the value and the unit column."""
-    whole = None
+    whole = None  # the scale words may be part of the unit: "tỷ đồng"
     if scan.scaled_unit_text:
-        try:
+        with suppress(ValueParseError):
             whole = resolve_unit(scan.scaled_unit_text)
-        except ValueParseError:
-            whole = None
     if column is not None:
         if whole is not None and whole.code == column.code:
             return scan.literal, column

@@ -1,0 +1,35 @@
+"""Fixtures for the administrative reference data: the seeds, loaded once."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from danvan.reference import AdminMap, default_seeds_dir
+
+
+def read_seed(name: str) -> list[dict[str, str]]:
+    with (default_seeds_dir() / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return default_seeds_dir()
+
+
+@pytest.fixture(scope="session")
+def units() -> list[dict[str, str]]:
+    return read_seed("ref_admin_units.csv")
+
+
+@pytest.fixture(scope="session")
+def crosswalk() -> list[dict[str, str]]:
+    return read_seed("ref_commune_crosswalk.csv")
+
+
+@pytest.fixture(scope="session")
+def admin_map() -> AdminMap:
+    return AdminMap.from_seeds()
