@@ -21,6 +21,12 @@ def seeds_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def read():
+    """Rows of a seed file in the admin seeds directory."""
+    return read_seed
+
+
+@pytest.fixture(scope="session")
 def units() -> list[dict[str, str]]:
     return read_seed("ref_admin_units.csv")
 
