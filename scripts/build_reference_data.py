@@ -164,7 +164,7 @@ def fetch(source: Source, work: Path) -> Fetched:
 
 # --------------------------------------------------------------------------- units
 
-# Longest first, so "Thành phố" wins over a bare prefix.
+# Official prefixes: casefolded as matched, and as written.
 _PREFIXES = (
     ("thành phố", "Thành phố"),
     ("thị trấn", "Thị trấn"),
@@ -420,7 +420,7 @@ class ConverterCommune:
 
 
 def read_converter(
-    rows: list[dict], old_units: list[Unit], new_units: list[Unit]
+    rows: list[dict], units: list[Unit]
 ) -> tuple[dict[str, str], dict[tuple[str, str, str], ConverterCommune]]:
     """Resolve the converter's names to GSO codes.
 
@@ -428,7 +428,7 @@ def read_converter(
     (keyed by its own codes) with their new GSO commune codes.
     """
     by_level = defaultdict(dict)
-    for u in (*old_units, *new_units):
+    for u in units:
         by_level[(u.map_version, u.unit_level)][u.unit_code] = u
     old_p, old_d = by_level[(OLD_MAP, "province")], by_level[(OLD_MAP, "district")]
     new_p, new_c = by_level[(NEW_MAP, "province")], by_level[(NEW_MAP, "commune")]
@@ -449,8 +449,13 @@ def read_converter(
     provinces_new = resolve_names(
         named("new", "province"), new_p, lambda x: None, lambda u: None, "new provinces"
     )
-    old_prov_of = lambda r: provinces_old[(None, r["old"]["province_code"])]  # noqa: E731
-    new_prov_of = lambda r: provinces_new[(None, r["new"]["province_code"])]  # noqa: E731
+
+    def old_prov_of(row: dict) -> str:
+        return provinces_old[(None, row["old"]["province_code"])]
+
+    def new_prov_of(row: dict) -> str:
+        return provinces_new[(None, row["new"]["province_code"])]
+
     districts = resolve_names(
         named("old", "district", old_prov_of),
         old_d,
@@ -762,7 +767,7 @@ def build(fetched: dict[str, Fetched], out_dir: Path, manual_path: Path) -> Cove
     old = {u.unit_code: u for u in units if (u.map_version, u.unit_level) == (OLD_MAP, "commune")}
     new = {u.unit_code: u for u in units if (u.map_version, u.unit_level) == (NEW_MAP, "commune")}
     provinces = {(u.map_version, u.unit_code): u for u in units if u.unit_level == "province"}
-    province_map, converter = read_converter(fetched["converter"].payload["rows"], units, units)
+    province_map, converter = read_converter(fetched["converter"].payload["rows"], units)
     manual = read_manual(manual_path, old, new)
     assigned = assign(old, new, province_map, converter, manual)
 
@@ -906,6 +911,7 @@ def _seed_yaml(
     tests: dict[str, list[str]],
 ) -> list[str]:
     out = [f"  - name: {name}", f"    description: {_yaml(description)}", "    config:"]
+    out.append("      persist_docs: {relation: true, columns: true}")
     out.append("      column_types:")
     out += [f"        {col}: {types.get(col, 'text')}" for col in docs]
     out.append("      meta:")

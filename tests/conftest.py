@@ -24,6 +24,7 @@ from danvan.warehouse.embedded import EmbeddedWarehouse
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 EXTERNAL_URL = os.environ.get("DANVAN_TEST_DATABASE_URL")
 SERVERS = ["embedded", *(["external"] if EXTERNAL_URL else [])]
@@ -106,3 +107,12 @@ def module_database_url(server: Server) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def module_settings(tmp_path_factory: pytest.TempPathFactory, module_database_url: str) -> Settings:
     return Settings(home=tmp_path_factory.mktemp("home"), database_url=module_database_url)
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[None]:
+    """One temporary Prefect API for the session's flow runs (a server start costs seconds)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

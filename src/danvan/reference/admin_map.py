@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from danvan.text import fold_diacritics, normalize_text
 
@@ -140,7 +141,7 @@ def _tokens(text: str) -> list[str]:
     tokens = [t for t in _SEPARATORS.split(normalize_text(text).casefold()) if t]
     if tokens and (glued := _GLUED_NUMBER.match(tokens[0])):
         tokens[:1] = [glued.group(1), glued.group(2)]
-    return [str(int(t)) if t.isdigit() else t for t in tokens]
+    return [str(int(t)) if t.isascii() and t.isdigit() else t for t in tokens]
 
 
 def _keys(tokens: list[str]) -> tuple[str, str]:
@@ -180,6 +181,15 @@ def _readings(tokens: list[str]) -> list[_Reading]:
         if head in (written, prefix):
             readings.append(_Reading(types, _HINT_LEVELS[types], *_keys(tokens[n:])))
     return readings
+
+
+def _decide(exact: set[_Unit], folded: set[_Unit], marked: bool, suffix: str) -> UnitMatch | None:
+    """The one unit the name lookups found, if they found exactly one safely."""
+    if len(exact) == 1 and (marked or len(folded) <= 1):
+        return next(iter(exact)).as_match("name" + suffix)
+    if not exact and len(folded) == 1:
+        return next(iter(folded)).as_match("name_without_diacritics" + suffix)
+    return None
 
 
 class AdminMap:
@@ -270,12 +280,19 @@ class AdminMap:
         """The one unit ``text`` names on ``map_version``, within the given scope.
 
         ``province`` and ``district`` narrow the search and may be codes or names
-        themselves. Raises ``UnitMatchError`` if no unit or several units fit.
+        themselves; given at the level matched (``province`` with
+        ``level='province'``) they must name the unit found. Raises
+        ``UnitMatchError`` if no unit or several units fit.
         """
         if map_version not in self._levels:
             raise ValueError(f"unknown map version {map_version!r}; known: {self.map_versions}")
         if level is not None and level not in self._levels[map_version]:
             raise ValueError(f"the {map_version} map has no level {level!r}")
+        # A province (district) given for a province (district) is a check, not a scope.
+        if level == "province" and province and not district:
+            return self._checked(text, map_version, level, province, None)
+        if level == "district" and district:
+            return self._checked(text, map_version, level, district, province)
         scope, where = self._scope(map_version, province, district)
         levels = self._levels_in(map_version, level, scope_level=where[0] if where else None)
         context = f"on the {map_version} map" + (f" in {where[1]}" if where else "")
@@ -291,42 +308,54 @@ class AdminMap:
         exact = self._lookup(map_version, levels, scope, readings, "exact")
         folded = self._lookup(map_version, levels, scope, readings, "folded")
         if by_code is not None:
-            # "1" may be code 00001 or "Phường 1".
-            if not exact | folded <= {by_code}:
-                exact |= {by_code}
-            else:
+            # A short number: code 00001 with its zeros lost, or "Phường 1"?
+            named = exact | folded
+            if named <= {by_code}:
                 return by_code.as_match("code")
-        has_marks = any(fold_diacritics(t) != t for t in tokens)
-        method = None
-        if len(exact) == 1 and (has_marks or len(folded) <= 1):
-            (hit,), method = exact, "name"
-        elif not exact and len(folded) == 1:
-            (hit,), method = folded, "name_without_diacritics"
-        elif not exact and not folded:
-            # A prefix of the wrong type: accept the one unit of the same level.
+            self._ambiguous(text, context, named | {by_code}, "code")
+        # Diacritics in the name (not just in its prefix) make an exact match
+        # trustworthy even when the diacritics-free key fits other units too.
+        name = min((r.exact for r in readings), key=len)
+        marked = fold_diacritics(name) != name
+        found = _decide(exact, folded, marked, "")
+        if found is None and not exact and not folded:
+            # No unit of the prefix's type: accept the one unit of its level.
             widened = [r.widened() for r in readings]
             exact = self._lookup(map_version, levels, scope, widened, "exact")
             folded = self._lookup(map_version, levels, scope, widened, "folded")
-            if len(exact) == 1 and (has_marks or len(folded) <= 1):
-                (hit,), method = exact, "name_prefix_mismatch"
-            elif not exact and len(folded) == 1:
-                (hit,), method = folded, "name_without_diacritics_prefix_mismatch"
-        if method is not None:
-            return hit.as_match(method)
-        candidates = sorted(exact | folded, key=lambda u: (LEVELS.index(u.level), u.code))
-        if not candidates:
+            found = _decide(exact, folded, marked, "_prefix_mismatch")
+        if found is not None:
+            return found
+        if not exact and not folded:
             raise UnitMatchError("unknown", f"no {what} named or coded '{text}' {context}")
-        stage = "name" if exact else "name_without_diacritics"
-        matches = [u.as_match(stage) for u in candidates]
+        self._ambiguous(
+            text, context, exact | folded, "name" if exact else "name_without_diacritics"
+        )
+
+    # -- internals -------------------------------------------------------------
+
+    def _checked(
+        self, text: str, map_version: str, level: str, expected: str, province: str | None
+    ) -> UnitMatch:
+        """Match ``text`` as a ``level`` and require it to be the unit ``expected`` names."""
+        found = self.match(text, map_version=map_version, level=level, province=province)
+        if self._resolve_scope(expected, map_version, level, province) != found.unit_code:
+            raise UnitMatchError(
+                "unknown",
+                f"'{text}' is {found.unit_name} ({found.unit_code}) on the {map_version} map, "
+                f"not the {level} given as '{expected}'",
+            )
+        return found
+
+    def _ambiguous(self, text: str, context: str, units: set[_Unit], method: str) -> NoReturn:
+        candidates = sorted(units, key=lambda u: (LEVELS.index(u.level), u.code))
         listed = ", ".join(self._describe(u) for u in candidates[:_MAX_LISTED])
         more = f" and {len(candidates) - _MAX_LISTED} more" if len(candidates) > _MAX_LISTED else ""
         raise UnitMatchError(
             "ambiguous",
             f"'{text}' is ambiguous {context}: {len(candidates)} candidates: {listed}{more}",
-            matches,
+            [u.as_match(method) for u in candidates],
         )
-
-    # -- internals -------------------------------------------------------------
 
     def _levels_in(self, map_version: str, level: str | None, scope_level: str | None):
         if level is not None:
@@ -359,14 +388,12 @@ class AdminMap:
         unit = self._units[(map_version, code)]
         return code, (unit.level, f"{unit.name} ({unit.code})")
 
-    def _resolve_scope(
-        self, text: str, map_version: str, level: str, province_code: str | None
-    ) -> str:
+    def _resolve_scope(self, text: str, map_version: str, level: str, province: str | None) -> str:
         if level not in self._levels[map_version]:
             raise ValueError(f"the {map_version} map has no {level}s to scope by")
         try:
             return self.match(
-                text, map_version=map_version, level=level, province=province_code
+                text, map_version=map_version, level=level, province=province
             ).unit_code
         except UnitMatchError as error:
             raise UnitMatchError(error.kind, f"{level} scope: {error}", error.candidates) from None

@@ -1,0 +1,87 @@
+"""The nightly pipeline end to end on a real PostgreSQL: samples in, published marts out."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+
+import psycopg
+import pytest
+
+from danvan.ingest.inbox import FEEDBACK_SUFFIX
+from danvan.samples import copy_samples
+
+pytestmark = [pytest.mark.database, pytest.mark.e2e]
+
+
+@pytest.fixture(scope="module")
+def first_run(module_settings, prefect_api):
+    from flows.nightly import nightly_pipeline
+
+    inbox = module_settings.inbox_dir
+    samples = copy_samples(inbox)
+    summary = nightly_pipeline(settings=module_settings, inbox=inbox)
+    return samples, summary
+
+
+def test_samples_are_loaded_validated_and_published(first_run, module_settings):
+    # GIVEN the bundled samples (xlsx, csv and json) in the inbox
+    samples, summary = first_run
+    # WHEN the nightly pipeline has run (fixture)
+    # THEN every file was landed, the one bad row quarantined, and the marts published
+    facts = summary.as_dict()
+    assert facts["files"] == len(samples)
+    assert facts["files_rejected"] == 0
+    assert facts["rows_quarantined"] == 1
+    assert facts["rows_loaded"] > 40
+    assert facts["published"] is True
+    assert facts["models_built"] > 10 and facts["dbt_tests_passed"] > 50
+    assert facts["expectations_passed"] == facts["expectations_total"] > 0
+    with psycopg.connect(module_settings.database_url) as conn:
+        assert conn.execute("select count(*) from marts.fct_indicator_values").fetchone()[0] > 0
+        assert conn.execute(
+            "select count(*) from pg_namespace where nspname = 'marts_build'"
+        ).fetchone() == (0,)
+        run = conn.execute("select status, summary ->> 'files' from audit.pipeline_runs").fetchall()
+    assert run == [("published", str(len(samples)))]
+
+
+def test_the_revised_nine_month_report_wins(first_run, module_settings):
+    # GIVEN Can Lộc's nine-month report sent twice (7 km, then corrected to 7.1 km)
+    with psycopg.connect(module_settings.database_url) as conn:
+        value = conn.execute(
+            """select value from marts.fct_indicator_values
+               where indicator_code = 'canals_built_km' and period_code = '2023-9M'"""
+        ).fetchall()
+    # THEN the marts hold only the later version; raw keeps both for audit
+    assert value == [(Decimal("7.1"),)]
+
+
+def test_files_leave_the_inbox_with_feedback_for_the_sender(first_run, module_settings):
+    samples, _ = first_run
+    assert not any(path.exists() for path in samples)
+    archived = sorted(module_settings.archive_dir.rglob("*"))
+    names = {path.name for path in archived}
+    for sample in samples:
+        assert sample.name in names
+        assert sample.name + FEEDBACK_SUFFIX in names
+    feedback = next(p for p in archived if p.name == "quang-nam_tam-thang_2023.xlsx" + FEEDBACK_SUFFIX)
+    text = feedback.read_text(encoding="utf-8")
+    assert "row 6" in text and "'tám'" in text
+
+
+def test_a_second_run_with_the_same_files_changes_nothing(first_run, module_settings):
+    from flows.nightly import nightly_pipeline
+
+    # GIVEN the same files sent again
+    for archived in module_settings.archive_dir.rglob("*"):
+        if archived.is_file() and not archived.name.endswith(FEEDBACK_SUFFIX):
+            shutil.copy(archived, module_settings.inbox_dir / archived.name)
+    with psycopg.connect(module_settings.database_url) as conn:
+        before = conn.execute("select count(*) from raw.indicator_values").fetchone()
+    # WHEN the pipeline runs again
+    summary = nightly_pipeline(settings=module_settings, inbox=module_settings.inbox_dir)
+    # THEN every file is recognised as already loaded and raw is unchanged
+    assert summary.ingest.count("skipped") == summary.ingest.files > 0
+    with psycopg.connect(module_settings.database_url) as conn:
+        assert conn.execute("select count(*) from raw.indicator_values").fetchone() == before
