@@ -20,16 +20,16 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/pytest
 
-## lint: ruff (lint + format check) and sqlfluff on the dbt models
+## lint: ruff (lint + format check) and sqlfluff on the dbt models (its dbt templater needs a warehouse)
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros
+	eval "$$($(BIN)/danvan warehouse env)" && $(BIN)/sqlfluff lint dbt_project/models
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-	$(BIN)/sqlfluff fix dbt_project/models
+	eval "$$($(BIN)/danvan warehouse env)" && $(BIN)/sqlfluff fix dbt_project/models
 
 ## bench: speed benchmarks, reported as ratios against reference tools
 bench: $(VENV)/.installed

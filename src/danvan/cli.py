@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -95,6 +96,14 @@ def warehouse_psql(settings: Settings, reader: bool, psql_args: tuple[str, ...])
     url = warehouse_target(settings, reader=reader).url
     psql = shutil.which("psql") or str(postgres_bin_dir() / "psql")
     os.execv(psql, [psql, url, *psql_args])
+
+
+@warehouse.command("env")
+@pass_settings
+def warehouse_env(settings: Settings) -> None:
+    """Print shell exports of the connection dbt and sqlfluff use (eval "$(danvan warehouse env)")."""
+    for name, value in warehouse_target(settings).dbt_environment().items():
+        click.echo(f"export {name}={shlex.quote(value)}")
 
 
 # -- pipeline ----------------------------------------------------------------

@@ -65,7 +65,9 @@ def test_files_leave_the_inbox_with_feedback_for_the_sender(first_run, module_se
     for sample in samples:
         assert sample.name in names
         assert sample.name + FEEDBACK_SUFFIX in names
-    feedback = next(p for p in archived if p.name == "quang-nam_tam-thang_2023.xlsx" + FEEDBACK_SUFFIX)
+    feedback = next(
+        p for p in archived if p.name == "quang-nam_tam-thang_2023.xlsx" + FEEDBACK_SUFFIX
+    )
     text = feedback.read_text(encoding="utf-8")
     assert "row 6" in text and "'tám'" in text
 
@@ -85,3 +87,36 @@ def test_a_second_run_with_the_same_files_changes_nothing(first_run, module_sett
     assert summary.ingest.count("skipped") == summary.ingest.files > 0
     with psycopg.connect(module_settings.database_url) as conn:
         assert conn.execute("select count(*) from raw.indicator_values").fetchone() == before
+
+
+def test_admin_map_versions_have_their_official_counts(first_run, module_settings):
+    with psycopg.connect(module_settings.database_url) as conn:
+        counts = conn.execute(
+            """select map_version, unit_level, count(*) from marts.dim_admin_unit
+               group by 1, 2 order by 1, 2"""
+        ).fetchall()
+    assert counts == [
+        ("2025-01", "commune", 10051),
+        ("2025-01", "district", 696),
+        ("2025-01", "province", 63),
+        ("2025-07", "commune", 3321),
+        ("2025-07", "province", 34),
+    ]
+
+
+def test_tra_ka_2023_shows_under_quang_nam_then_and_da_nang_today(first_run, module_settings):
+    # GIVEN Trà Ka commune's 2023 report (Bắc Trà My, Quảng Nam, before the 2025 reform)
+    with psycopg.connect(module_settings.database_url) as conn:
+        provinces = conn.execute(
+            """select distinct old_province.unit_name, new_province.unit_name
+               from marts.fct_indicator_values as facts
+               inner join marts.dim_admin_unit as reporting_unit
+                   on reporting_unit.admin_unit_key = facts.map_version || ':' || facts.reporting_unit_code
+               inner join marts.dim_admin_unit as old_province
+                   on old_province.admin_unit_key = '2025-01:' || facts.province_code_2025_01
+               inner join marts.dim_admin_unit as new_province
+                   on new_province.admin_unit_key = '2025-07:' || facts.province_code_2025_07
+               where reporting_unit.unit_name = 'Xã Trà Ka' and facts.period_code = '2023'"""
+        ).fetchall()
+    # THEN its figures sit under Quảng Nam on the old map and Đà Nẵng on today's
+    assert provinces == [("Tỉnh Quảng Nam", "Thành phố Đà Nẵng")]
