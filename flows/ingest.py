@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import psycopg
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
@@ -15,22 +14,13 @@ from danvan.ingest.service import IngestReport, land_batch
 from danvan.settings import Settings
 from danvan.warehouse.connection import warehouse_target
 from danvan.warehouse.db import bootstrap
+from flows.retries import is_io_error
 
 # Small files are landed in batches so 10,000 files are not 10,000 task runs.
 BATCH_SIZE = 250
 
 
-def _is_io_error(task, task_run, state) -> bool:
-    try:
-        state.result()
-    except (psycopg.OperationalError, OSError):
-        return True
-    except Exception:
-        return False
-    return False
-
-
-@task(retries=2, retry_delay_seconds=5, retry_condition_fn=_is_io_error, cache_policy=NO_CACHE)
+@task(retries=2, retry_delay_seconds=5, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
 def land_files(url: str, paths: list[Path], seeds_dir: Path) -> list[FileResult]:
     results = land_batch(url, paths, seeds_dir)
     logger = get_run_logger()
@@ -39,7 +29,7 @@ def land_files(url: str, paths: list[Path], seeds_dir: Path) -> list[FileResult]
     return results
 
 
-@task(retries=2, retry_delay_seconds=2, retry_condition_fn=_is_io_error, cache_policy=NO_CACHE)
+@task(retries=2, retry_delay_seconds=2, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
 def archive_files(
     paths: list[Path],
     results: list[FileResult],

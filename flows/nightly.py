@@ -22,6 +22,7 @@ from danvan.transform import DbtResult, run_dbt
 from danvan.warehouse.connection import warehouse_target
 from danvan.warehouse.db import bootstrap, pipeline_lock
 from flows.ingest import ingest_inbox
+from flows.retries import is_io_error
 
 # Suites name the layer they check; marts are checked before they are published.
 VALIDATED_SCHEMAS = {
@@ -32,7 +33,7 @@ VALIDATED_SCHEMAS = {
 }
 
 
-@task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+@task(retries=2, retry_delay_seconds=5, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
 def open_warehouse(settings: Settings) -> DatabaseTarget:
     target = warehouse_target(settings)
     bootstrap(target.url)
