@@ -1,10 +1,5 @@
 select
-    file_id,
-    sheet as source_sheet,
-    row_number as source_row,
-    reporting_unit_code,
-    period_code,
-    submitted_on,
+    {{ submission_row_columns() }},
     nullif(trim(model_code), '') as model_code,
     model_name,
     model_name_key,

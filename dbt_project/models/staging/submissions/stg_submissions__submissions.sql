@@ -1,10 +1,5 @@
 select
-    file_id,
-    sheet as source_sheet,
-    row_number as source_row,
-    reporting_unit_code,
-    period_code,
-    submitted_on,
+    {{ submission_row_columns() }},
     reporting_unit_level,
     nullif(trim(reporting_unit_name_sent), '') as reporting_unit_name_sent,
     unit_match_method,

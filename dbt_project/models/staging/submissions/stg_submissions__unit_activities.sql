@@ -1,10 +1,5 @@
 select
-    file_id,
-    sheet as source_sheet,
-    row_number as source_row,
-    reporting_unit_code,
-    period_code,
-    submitted_on,
+    {{ submission_row_columns() }},
     activity_code,
     value,
     value_qualifier
