@@ -27,6 +27,7 @@ from flows.retries import is_io_error
 # Suites name the layer they check; marts are checked before they are published.
 VALIDATED_SCHEMAS = {
     "raw": "raw",
+    "reference": "reference",
     "staging": "staging",
     "intermediate": "intermediate",
     "marts": BUILD_SCHEMA,

@@ -7,7 +7,7 @@
     case
         when {{ sent_unit_alias }}.unit_code is null then {{ value }}
         when {{ sent_unit_alias }}.canonical_unit_code = {{ target_unit_alias }}.canonical_unit_code
-            then {{ value }} * {{ sent_unit_alias }}.factor_to_canonical
-                / {{ target_unit_alias }}.factor_to_canonical
+            then trim_scale({{ value }} * {{ sent_unit_alias }}.factor_to_canonical
+                / {{ target_unit_alias }}.factor_to_canonical)
     end
 {%- endmacro %}

@@ -205,3 +205,86 @@ def metabase_setup(
         timeout_seconds=timeout,
     )
     click.echo(message)
+
+
+# -- submissions ---------------------------------------------------------------
+
+
+@main.command()
+@click.option("--unit", "unit", required=True, help="GSO code of the reporting unit.")
+@click.option("--period", required=True, help="e.g. 'Quý III/2025', '9 tháng 2025', 2025-Q3.")
+@click.option(
+    "--language",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    show_default=True,
+    help="Language of the headers and dropdown values.",
+)
+@click.option(
+    "--output", type=click.Path(path_type=Path), help="Default: <unit code>_<period>.xlsx here."
+)
+@pass_settings
+def template(
+    settings: Settings, unit: str, period: str, language: str, output: Path | None
+) -> None:
+    """Write the Excel workbook a unit fills in, prefilled with its known models."""
+    from danvan.ingest.template import TemplateError, known_models, write_template
+
+    models: list[dict] = []
+    note = "the embedded warehouse is not running (danvan warehouse start): no models prefilled"
+    if settings.database_url or embedded_warehouse(settings).status().running:
+        import psycopg
+
+        try:
+            models = known_models(warehouse_target(settings, start=False).url, unit)
+            note = f"{len(models)} known models prefilled"
+        except psycopg.OperationalError as error:
+            note = f"the warehouse is not reachable ({error}): no models prefilled"
+    try:
+        written = write_template(
+            unit,
+            period,
+            output,
+            seeds_dir=settings.reference_seeds_dir,
+            language=language,
+            models=models,
+        )
+    except TemplateError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{written.path}: {written.unit_name} ({written.unit_code}), {written.period_code}")
+    click.echo(note)
+
+
+def _forms(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    from danvan.ingest.generate import FORMS
+
+    forms = tuple(form.strip() for form in value.split(",") if form.strip())
+    unknown = [form for form in forms if form not in FORMS]
+    if unknown or not forms:
+        raise click.BadParameter(f"choose from {', '.join(FORMS)} (comma-separated)")
+    return forms
+
+
+@main.command("generate")
+@click.option("--communes", default=10, show_default=True, help="Real communes to report.")
+@click.option("--periods", default=4, show_default=True, help="Periods each commune reports.")
+@click.option("--models", default=3, show_default=True, help="Models per commune.")
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="Directory to write.")
+@click.option("--seed", default=0, show_default=True, help="Same seed, same submissions.")
+@click.option(
+    "--forms",
+    default="xlsx,csv,json",
+    show_default=True,
+    callback=_forms,
+    help="Encodings, used in turn.",
+)
+@click.option("--messy", is_flag=True, help="Spell things the way communes really do.")
+def generate_command(
+    communes: int, periods: int, models: int, out: Path, seed: int, forms: tuple, messy: bool
+) -> None:
+    """Write synthetic submissions on the real administrative map, and manifest.json."""
+    from danvan.ingest.generate import generate, write_generated
+
+    generated = generate(communes, periods, models, seed=seed, messy=messy)
+    written = write_generated(generated, out, forms)
+    click.echo(f"{len(generated.submissions)} submissions in {len(written)} files written to {out}")

@@ -93,7 +93,9 @@ def load_settings(**overrides: object) -> Settings:
 
 def configure_prefect(settings: Settings) -> None:
     """Prefect reads its configuration from the environment when it is imported."""
-    os.environ.setdefault("PREFECT_HOME", str(settings.home_dir / "prefect"))
+    prefect_home = settings.home_dir / "prefect"
+    prefect_home.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_HOME", str(prefect_home))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "true")
     os.environ.setdefault("DO_NOT_TRACK", "1")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 FORMAT_VERSION = 1
 
@@ -53,13 +54,19 @@ class Section:
     sheet_en: str
     description: str
     columns: tuple[Column, ...]
+    # At least one of these columns must be filled in every row (a code or a name).
+    required_one_of: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
 
+    @cached_property
+    def _by_name(self) -> dict[str, Column]:
+        return {column.name: column for column in self.columns}
+
     def column(self, name: str) -> Column:
-        return next(column for column in self.columns if column.name == name)
+        return self._by_name[name]
 
 
 def _col(name: str, header_vi: str, kind: Kind, description: str, *, required: bool = False):
@@ -130,6 +137,7 @@ SUBMISSION = Section(
         _col("submitter", "Người báo cáo", Kind.TEXT, "Name and position of the submitter."),
         _col("notes", "Ghi chú", Kind.TEXT, "Free-text notes."),
     ),
+    required_one_of=("reporting_unit_code", "reporting_unit_name"),
 )
 
 MODELS = Section(
@@ -227,6 +235,7 @@ INDICATORS = Section(
             "Unit of the value (m, km, ha, m², hộ, người, đồng…); blank: the indicator's unit.",
         ),
     ),
+    required_one_of=("model_code", "model_name"),
 )
 
 CONTRIBUTIONS = Section(
@@ -260,6 +269,7 @@ CONTRIBUTIONS = Section(
         ),
         _col("unit", "Đơn vị tính", Kind.UNIT, "Unit of the amount; blank: the type's unit."),
     ),
+    required_one_of=("model_code", "model_name"),
 )
 
 ACTIVITIES = Section(

@@ -10,6 +10,7 @@ from danvan.ingest.landing import FileResult
 
 SUBMISSION_SUFFIXES = {".xlsx", ".csv", ".json"}
 FEEDBACK_SUFFIX = ".feedback.txt"
+FEEDBACK_PROBLEMS = 1000  # the rest are in `danvan errors`
 
 
 def inbox_files(inbox: Path) -> list[Path]:
@@ -51,15 +52,29 @@ def feedback_text(result: FileResult) -> str:
     """What the sending commune reads: Vietnamese first, then English."""
     lines = [f"Tệp / file: {result.file_name}"]
     if result.status == "rejected":
-        lines += ["Kết quả: KHÔNG NẠP ĐƯỢC / Result: REJECTED", f"Lý do / reason: {result.reason}"]
+        lines += [
+            "Kết quả: KHÔNG NẠP ĐƯỢC / Result: REJECTED",
+            f"Lý do: {result.reason_vi}",
+            f"Reason: {result.reason}",
+        ]
     elif result.status == "skipped":
-        lines += ["Kết quả: đã nạp trước đó (trùng nội dung) / Result: already loaded, skipped"]
+        lines += ["Kết quả: đã nhận trước đó (trùng nội dung) / Result: already received, skipped"]
+        if result.reason:
+            lines += [
+                f"Lần trước tệp bị từ chối: {result.reason_vi}",
+                f"It was rejected then: {result.reason}",
+            ]
     else:
         lines += [
             f"Đã nạp {result.rows_loaded} dòng; {result.rows_quarantined} dòng có lỗi chưa nạp.",
             f"Loaded {result.rows_loaded} rows; {result.rows_quarantined} rows with errors held back.",
         ]
-        for problem in result.problems:
+        if len(result.problems) > FEEDBACK_PROBLEMS:
+            lines.append(
+                f"(Liệt kê {FEEDBACK_PROBLEMS} lỗi đầu tiên / the first {FEEDBACK_PROBLEMS} "
+                f"of {len(result.problems)} problems are listed)"
+            )
+        for problem in result.problems[:FEEDBACK_PROBLEMS]:
             where = f"trang/sheet '{problem.sheet}', dòng/row {problem.row_number}, cột/column '{problem.column}'"
             lines += [
                 f"- {where}, giá trị/value '{problem.value_text}':",

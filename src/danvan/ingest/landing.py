@@ -1,52 +1,35 @@
 """Land submission files into ``raw`` by COPY, one transaction per file, nothing lost.
 
-A file already landed (same SHA-256) is skipped. A file that cannot be read is
-recorded as rejected with its reason. Otherwise its good rows are copied into
-``raw`` with lineage and every bad row goes to ``audit.quarantine`` with why.
+A file already received (same SHA-256) is skipped. A file that cannot be read
+is recorded as rejected with its reason, even when the problem shows only
+halfway through its rows (the rows copied so far are rolled back). Otherwise
+its good rows stream into ``raw`` with lineage and every bad row goes to
+``audit.quarantine`` with why.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
 
-from danvan.ingest.format import ACTIVITIES, CONTRIBUTIONS, INDICATORS, MODELS, Section
-from danvan.ingest.readers import FileContents, FileRejected, SheetRow, read_submission_file
-from danvan.ingest.records import CellError, Problem, RecordBuilder, SubmissionIdentity, cell_text
-from danvan.text import search_key
+from danvan.ingest.readers import FileRejected, StrayCell, excerpt, read_submission_file
+from danvan.ingest.records import Problem
+from danvan.ingest.rows import (
+    CHUNK_ROWS,
+    RAW_TABLES,
+    SUBMISSION_COLUMNS,
+    RowCodec,
+    copy_field,
+    raw_columns,
+)
 
-LINEAGE = ("file_id", "sheet", "row_number")
-IDENTITY = ("reporting_unit_code", "period_code", "submitted_on")
-
-SUBMISSION_COLUMNS = (
-    *LINEAGE, *IDENTITY, "reporting_unit_level", "reporting_unit_name_sent", "unit_match_method",
-    "map_version", "province_code", "period_kind", "period_start", "period_end", "submitter", "notes",
+QUARANTINE_COLUMNS = (
+    "file_id", "file_name", "sheet", "row_number", "column_name", "value_text", "reason_code",
+    "reason_en", "reason_vi", "row_values",
 )  # fmt: skip
-RAW_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
-    MODELS.name: ("raw.models", (
-        *LINEAGE, *IDENTITY, "model_code", "model_name", "model_name_key", "field_code", "topic",
-        "lead_organization_codes", "host_commune_code", "village", "start_date", "status",
-        "households", "members", "parent_model_code", "recognition_level", "recognition_year",
-        "is_typical",
-    )),
-    INDICATORS.name: ("raw.indicator_values", (
-        *LINEAGE, *IDENTITY, "model_code", "model_name", "model_name_key", "indicator_code", "value", "unit_code",
-        "value_qualifier",
-    )),
-    CONTRIBUTIONS.name: ("raw.contributions", (
-        *LINEAGE, *IDENTITY, "model_code", "model_name", "model_name_key", "contribution_type_code",
-        "contribution_source_code", "amount", "unit_code", "amount_qualifier",
-    )),
-    ACTIVITIES.name: ("raw.unit_activities", (
-        *LINEAGE, *IDENTITY, "activity_code", "value", "value_qualifier",
-    )),
-}  # fmt: skip
-SECTIONS = {section.name: section for section in (MODELS, INDICATORS, CONTRIBUTIONS, ACTIVITIES)}
 
 
 @dataclass
@@ -55,7 +38,8 @@ class FileResult:
     status: str  # loaded | skipped | rejected
     rows_loaded: int = 0
     rows_quarantined: int = 0
-    reason: str | None = None
+    reason: str | None = None  # English; for a skipped file, what happened to it the first time
+    reason_vi: str | None = None
     file_id: int | None = None
     problems: list[Problem] = field(default_factory=list)
 
@@ -64,8 +48,15 @@ class FileResult:
         if self.status == "rejected":
             detail = f"rejected: {self.reason}"
         elif self.status == "skipped":
-            detail = "already loaded (same content), skipped"
+            detail = "already received (same content), skipped"
+            if self.reason:
+                detail += f"; it was rejected then: {self.reason}"
         return f"{self.file_name}: {detail}"
+
+
+def display_name(path: Path) -> str:
+    """The file name as text the database can store (names need not be UTF-8 on disk)."""
+    return excerpt(path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), 255)
 
 
 def sha256_of(path: Path) -> str:
@@ -76,184 +67,119 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def land_file(conn: psycopg.Connection, path: Path, builder: RecordBuilder) -> FileResult:
-    content_sha256 = sha256_of(path)
+def land_file(conn: psycopg.Connection, path: Path, codec: RowCodec) -> FileResult:
+    """Land one file in its own transaction (``conn`` is in autocommit mode)."""
+    name = display_name(path)
+    try:
+        content_sha256 = sha256_of(path)
+    except OSError as error:  # gone or unreadable since it was listed: nothing to record
+        return FileResult(
+            name, "rejected", reason=f"[unreadable] the file cannot be read: {error.strerror}",
+            reason_vi=f"không đọc được tệp: {error.strerror}",
+        )  # fmt: skip
     seen = conn.execute(
-        "select status from raw.files where content_sha256 = %s", [content_sha256]
+        "select status, reason_en, reason_vi from raw.files where content_sha256 = %s",
+        [content_sha256],
     ).fetchone()
     if seen:
-        conn.commit()
-        return FileResult(path.name, "skipped")
+        status, reason_en, reason_vi = seen
+        if status == "rejected":
+            return FileResult(name, "skipped", reason=reason_en, reason_vi=reason_vi)
+        return FileResult(name, "skipped")
     size = path.stat().st_size
     try:
-        contents = read_submission_file(path)
-    except FileRejected as rejection:
         with conn.transaction():
-            conn.execute(
-                """insert into raw.files (file_name, content_sha256, byte_size, file_format, status,
-                       reason_en, reason_vi) values (%s, %s, %s, %s, 'rejected', %s, %s)""",
-                [path.name, content_sha256, size, path.suffix.lower().lstrip("."),
-                 f"[{rejection.code}] {rejection.reason_en}", rejection.reason_vi],
-            )  # fmt: skip
-        return FileResult(path.name, "rejected", reason=rejection.reason_en)
-    rows, identities, problems = _build_rows(contents, builder)
+            return _land(conn, path, name, content_sha256, size, codec)
+    except FileRejected as rejection:
+        reason_en = f"[{rejection.code}] {rejection.reason_en}"
+        record_rejected(conn, path, name, content_sha256, reason_en, rejection.reason_vi)
+        return FileResult(name, "rejected", reason=reason_en, reason_vi=rejection.reason_vi)
+
+
+def record_rejected(
+    conn: psycopg.Connection,
+    path: Path,
+    name: str,
+    content_sha256: str,
+    reason_en: str,
+    reason_vi: str,
+) -> None:
     with conn.transaction():
-        file_id = conn.execute(
-            """insert into raw.files (file_name, content_sha256, byte_size, file_format, status,
-                   sections) values (%s, %s, %s, %s, 'loaded', %s) returning file_id""",
-            [path.name, content_sha256, size, contents.file_format, list(contents.sections)],
-        ).fetchone()[0]
-        _copy(conn, "raw.submissions", SUBMISSION_COLUMNS, [
-            (file_id, sheet, row_number, *identity.key, identity.reporting_unit_level,
-             identity.reporting_unit_name_sent, identity.unit_match_method, identity.map_version,
-             identity.province_code, identity.period_kind, identity.period_start,
-             identity.period_end, identity.submitter, identity.notes)
-            for identity, (sheet, row_number) in identities.items()
-        ])  # fmt: skip
-        loaded = 0
-        for section_name, section_rows in rows.items():
-            table, columns = RAW_TABLES[section_name]
-            _copy(conn, table, columns, [(file_id, *row) for row in section_rows])
-            loaded += len(section_rows)
-        _quarantine(conn, file_id, path.name, problems, contents)
-        quarantined = len({(p.sheet, p.row_number) for p in problems})
         conn.execute(
-            "update raw.files set rows_loaded = %s, rows_quarantined = %s where file_id = %s",
-            [loaded, quarantined, file_id],
-        )
-    return FileResult(path.name, "loaded", loaded, quarantined, file_id=file_id, problems=problems)
-
-
-def _build_rows(contents: FileContents, builder: RecordBuilder):
-    rows: dict[str, list[tuple]] = {name: [] for name in RAW_TABLES}
-    identities: dict[SubmissionIdentity, tuple[str, int]] = {}
-    problems: list[Problem] = []
-    header_identity: SubmissionIdentity | None = None
-    if contents.header is not None:
-        found = builder.identity(contents.header)
-        if isinstance(found, list):
-            problems.extend(found)
-        else:
-            header_identity = found
-            identities[found] = (contents.header.sheet, contents.header.row_number)
-    for row in contents.rows:
-        if contents.header is not None:
-            identity = header_identity
-            if identity is None:
-                problems.append(_header_invalid(row))
-                continue
-        else:
-            found = builder.identity(row)
-            if isinstance(found, list):
-                problems.extend(found)
-                continue
-            identity = found
-            identities.setdefault(identity, (row.sheet, row.row_number))
-        converted, row_problems = _convert(builder, row, identity)
-        if row_problems:
-            problems.extend(row_problems)
-        else:
-            rows[row.section].append((row.sheet, row.row_number, *identity.key, *converted))
-    return rows, identities, problems
-
-
-def _header_invalid(row: SheetRow) -> Problem:
-    return Problem(
-        row.sheet, row.row_number, "", "", "submission_invalid",
-        "not loaded because the submission header (unit, period, date) is invalid; see its errors",
-        "chưa nạp vì phần thông tin chung (đơn vị, kỳ, ngày gửi) có lỗi; xem các lỗi của phần đó",
-    )  # fmt: skip
-
-
-def _convert(builder: RecordBuilder, row: SheetRow, identity: SubmissionIdentity):
-    section: Section = SECTIONS[row.section]
-    values, problems = builder.convert(row, section.columns)
-    if problems:
-        return None, problems
-    try:
-        return SECTION_CONVERTERS[row.section](builder, row, identity, values), []
-    except CellError as error:
-        return None, [
-            Problem(row.sheet, row.row_number, error.column, cell_text(row.cells.get(error.column)),
-                    error.code, error.reason_en, error.reason_vi)
-        ]  # fmt: skip
-
-
-def _model_reference(values: dict) -> tuple[str | None, str | None, str | None]:
-    if values["model_code"] is None and values["model_name"] is None:
-        raise CellError(
-            "model_missing", "give the model's code or name", "cần ghi mã hoặc tên mô hình",
-            column="model_code",
+            """insert into raw.files (file_name, content_sha256, byte_size, file_format, status,
+                   reason_en, reason_vi) values (%s, %s, %s, %s, 'rejected', %s, %s)
+               on conflict (content_sha256) do nothing""",
+            [name, content_sha256, path.stat().st_size, excerpt(path.suffix.lower().lstrip("."), 20),
+             excerpt(reason_en, 2000), excerpt(reason_vi, 2000)],
         )  # fmt: skip
-    name = values["model_name"]
-    return values["model_code"], name, search_key(name) if name else None
 
 
-def _quantity(builder: RecordBuilder, row: SheetRow, values: dict, value_column: str):
-    try:
-        return builder.quantity(row.cells.get(value_column), values.get("unit"))
-    except CellError as error:
-        raise error.at(value_column) from error
+def _land(
+    conn: psycopg.Connection,
+    path: Path,
+    name: str,
+    content_sha256: str,
+    size: int,
+    codec: RowCodec,
+) -> FileResult:
+    contents = read_submission_file(path)
+    file_id = conn.execute(
+        """insert into raw.files (file_name, content_sha256, byte_size, file_format, status,
+               sections) values (%s, %s, %s, %s, 'loaded', %s) returning file_id""",
+        [name, content_sha256, size, contents.file_format, list(contents.sections)],
+    ).fetchone()[0]
+    problems: list[Problem] = []
+    stray = list(contents.stray)
+    identities = {}
+    header = None
+    if contents.header is not None:
+        header = codec.builder.identity(contents.header)
+        if isinstance(header, list):
+            problems += header
+        else:
+            identities[header] = (contents.header.sheet, contents.header.row_number)
+    loaded = 0
+    for table in contents.tables:
+        rows = codec.rows(table, file_id, header)
+        chunks = rows.chunks()
+        first = next(chunks, None)  # tables without good rows need no COPY
+        if first is not None:
+            columns = ", ".join(raw_columns(table.section.name))
+            copy_sql = f"copy {RAW_TABLES[table.section.name]} ({columns}) from stdin"
+            with conn.cursor().copy(copy_sql) as copy:
+                copy.write(first)
+                for chunk in chunks:
+                    copy.write(chunk)
+        loaded += rows.loaded
+        problems += rows.problems
+        stray += rows.stray
+        for identity, where in rows.identities.items():
+            identities.setdefault(identity, where)
+    _copy_rows(conn, "raw.submissions", SUBMISSION_COLUMNS, [
+        (file_id, sheet, row_number, *identity.key, identity.reporting_unit_level,
+         identity.reporting_unit_name_sent, identity.unit_match_method, identity.map_version,
+         identity.province_code, identity.period_kind, identity.period_start,
+         identity.period_end, identity.submitter, identity.notes)
+        for identity, (sheet, row_number) in identities.items()
+    ])  # fmt: skip
+    _quarantine(conn, file_id, name, problems, stray)
+    quarantined = len({(p.sheet, p.row_number) for p in problems})
+    conn.execute(
+        "update raw.files set rows_loaded = %s, rows_quarantined = %s where file_id = %s",
+        [loaded, quarantined, file_id],
+    )
+    return FileResult(name, "loaded", loaded, quarantined, file_id=file_id, problems=problems)
 
 
-def _model_row(builder: RecordBuilder, row: SheetRow, identity: SubmissionIdentity, values: dict):
-    host = values["host_commune"]
-    if host is not None:
-        try:
-            host = builder.host_commune(host, identity)
-        except CellError as error:
-            raise error.at("host_commune") from error
-    elif identity.reporting_unit_level == "commune":
-        host = identity.reporting_unit_code
-    return (
-        values["model_code"], values["model_name"], search_key(values["model_name"]),
-        values["field"], values["topic"],
-        values["lead_organizations"], host, values["village"], values["start_date"],
-        values["status"], values["households"], values["members"], values["parent_model_code"],
-        values["recognition_level"], values["recognition_year"], values["is_typical"],
-    )  # fmt: skip
-
-
-def _indicator_row(
-    builder: RecordBuilder, row: SheetRow, identity: SubmissionIdentity, values: dict
-):
-    value, unit, qualifier = _quantity(builder, row, values, "value")
-    return (*_model_reference(values), values["indicator"], value, unit, qualifier)
-
-
-def _contribution_row(
-    builder: RecordBuilder, row: SheetRow, identity: SubmissionIdentity, values: dict
-):
-    amount, unit, qualifier = _quantity(builder, row, values, "amount")
-    return (
-        *_model_reference(values), values["contribution_type"], values["source"], amount, unit,
-        qualifier,
-    )  # fmt: skip
-
-
-def _activity_row(
-    builder: RecordBuilder, row: SheetRow, identity: SubmissionIdentity, values: dict
-):
-    value, _, qualifier = _quantity(builder, row, values, "value")
-    return (values["activity"], value, qualifier)
-
-
-SECTION_CONVERTERS: dict[str, Callable] = {
-    MODELS.name: _model_row,
-    INDICATORS.name: _indicator_row,
-    CONTRIBUTIONS.name: _contribution_row,
-    ACTIVITIES.name: _activity_row,
-}
-
-
-def _copy(
+def _copy_rows(
     conn: psycopg.Connection, table: str, columns: tuple[str, ...], rows: list[tuple]
 ) -> None:
     if not rows:
         return
     with conn.cursor().copy(f"copy {table} ({', '.join(columns)}) from stdin") as copy:
-        for row in rows:
-            copy.write_row(row)
+        for start in range(0, len(rows), CHUNK_ROWS):
+            chunk = rows[start : start + CHUNK_ROWS]
+            copy.write("".join("\t".join(map(copy_field, row)) + "\n" for row in chunk))
 
 
 def _quarantine(
@@ -261,37 +187,29 @@ def _quarantine(
     file_id: int,
     file_name: str,
     problems: list[Problem],
-    contents: FileContents,
+    stray: list[StrayCell],
 ) -> None:
-    cells_by_row = {(row.sheet, row.row_number): row.cells for row in contents.rows}
-    if contents.header is not None:
-        cells_by_row[(contents.header.sheet, contents.header.row_number)] = contents.header.cells
     entries = [
         (file_id, file_name, p.sheet, p.row_number, p.column, p.value_text, p.code, p.reason_en,
-         p.reason_vi, _row_json(cells_by_row.get((p.sheet, p.row_number))))
+         p.reason_vi, p.row_values)
         for p in problems
     ]  # fmt: skip
     entries += [
         (file_id, file_name, s.sheet, s.row_number, s.column, s.value, s.code,
          STRAY_REASONS[s.code][0], STRAY_REASONS[s.code][1], None)
-        for s in contents.stray
+        for s in stray
     ]  # fmt: skip
-    _copy(conn, "audit.quarantine", (
-        "file_id", "file_name", "sheet", "row_number", "column_name", "value_text", "reason_code",
-        "reason_en", "reason_vi", "row_values",
-    ), entries)  # fmt: skip
-
-
-def _row_json(cells: dict | None) -> str | None:
-    if cells is None:
-        return None
-    return json.dumps({name: cell_text(value) for name, value in cells.items()}, ensure_ascii=False)
+    _copy_rows(conn, "audit.quarantine", QUARANTINE_COLUMNS, entries)
 
 
 STRAY_REASONS = {
     "unknown_column": (
         "this column is not part of the submission format; its values were not loaded",
         "cột này không thuộc mẫu báo cáo; giá trị trong cột chưa được nạp",
+    ),
+    "duplicate_column": (
+        "this column repeats an earlier column of the same name; only the first was loaded",
+        "cột này trùng tên với một cột trước đó; chỉ cột đầu tiên được nạp",
     ),
     "unknown_sheet": (
         "this sheet is not part of the submission format; its rows were not loaded",

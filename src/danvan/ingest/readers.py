@@ -1,8 +1,12 @@
-"""Read a submission file (xlsx, csv or json) into rows of cells keyed by format column.
+"""Read a submission file (xlsx, csv or json) into tables of cells by format column.
 
 Readers only find the cells: which sheet and row, which column. They do not
-judge values (``records`` does). A file that cannot be read at all raises
-``FileRejected`` with a reason in English and Vietnamese.
+judge values (``records`` and ``rows`` do). A file that cannot be read at all,
+or whose reading would be unsafe, raises ``FileRejected`` with a reason in
+English and Vietnamese. Memory stays bounded: CSV rows stream from disk with
+a cap on line length, JSON documents have a size cap, and a workbook's zip
+container is checked (sizes, XML entities, how many cells each sheet claims)
+before the workbook is parsed.
 """
 
 from __future__ import annotations
@@ -14,27 +18,37 @@ import json
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from danvan.ingest.format import (
     CSV_IDENTITY_COLUMNS,
+    FORMAT_VERSION,
     ROW_SECTIONS,
     SECTIONS_BY_NAME,
     SUBMISSION,
     Section,
 )
 
-CellValue = str | int | float | bool | date | datetime | None
-
 MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_JSON_BYTES = 64 * 1024 * 1024  # one unit's report; parsed whole, so capped lower
 MAX_XLSX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 MAX_XLSX_COMPRESSION_RATIO = 200
+MAX_XLSX_MEMBERS = 10_000
+MAX_SHEET_CELLS = 30_000_000  # a sheet is held as a dense grid from A1 to its last cell
+MAX_SHEET_ROWS = 999_999
+MAX_CSV_LINE_BYTES = 4 * 1024 * 1024
 MAX_CELL_CHARS = 32_767  # Excel's own limit per cell
+EXCERPT_CHARS = 200  # how much of a long value is quoted back in reasons and quarantine
 HEADER_SEARCH_ROWS = 15
 IGNORED_SHEETS = {"huong dan", "instructions", "danh muc", "lists"}
+CSV_DELIMITERS = (",", ";", "\t")
+
+CellValue = str | int | float | bool | date | datetime | None
 
 
 class FileRejected(Exception):
@@ -48,11 +62,18 @@ class FileRejected(Exception):
 
 
 @dataclass(frozen=True)
+class NestedValue:
+    """A JSON list or object where one value belongs (hashable; records refuse it)."""
+
+    json_text: str
+
+
+@dataclass(frozen=True)
 class SheetRow:
     section: str
     sheet: str
-    row_number: int  # as the sender sees it: Excel row, CSV line, JSON array position (1-based)
-    cells: dict[str, CellValue]
+    row_number: int  # as the sender sees it: Excel row, CSV record, JSON array position (1-based)
+    cells: dict[str, CellValue | NestedValue]
 
 
 @dataclass(frozen=True)
@@ -67,19 +88,57 @@ class StrayCell:
 
 
 @dataclass
+class Table:
+    """One section's rows as sent: a worksheet, a CSV file or a JSON list."""
+
+    section: Section
+    sheet: str
+    columns: tuple[str | None, ...]  # the format column at each position; None: not loaded
+    titles: tuple[str, ...]  # the header as written, to name cells that are not loaded
+    rows: Iterable[tuple[int, list]]  # (row number as the sender sees it, cells by position)
+    unplaced: dict[int, str] = field(default_factory=dict)  # position -> why it is not loaded
+
+    def title(self, position: int) -> str:
+        if position < len(self.titles) and self.titles[position].strip():
+            return excerpt(self.titles[position])
+        return column_letter(position)
+
+
+@dataclass
 class FileContents:
     file_format: str
     sections: tuple[str, ...]
-    header: SheetRow | None = None
-    rows: list[SheetRow] = field(default_factory=list)
+    header: SheetRow | None = None  # the submission header (xlsx, json); CSV rows carry their own
+    tables: list[Table] = field(default_factory=list)
     stray: list[StrayCell] = field(default_factory=list)
 
 
+@lru_cache(maxsize=65536)
 def header_key(text: object) -> str:
     """Header spelling tolerance: case, diacritics, punctuation and spacing do not matter."""
     folded = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "D")
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
     return " ".join(re.sub(r"[^0-9a-z]+", " ", folded).split())
+
+
+# PostgreSQL text cannot hold NUL, and UTF-8 cannot encode lone surrogates.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """Text safe to store and short enough to quote back: no NUL or lone surrogates, clipped."""
+    if len(text) > limit:
+        text = f"{text[:limit]}… ({len(text):,} characters)"
+    return UNSTORABLE.sub("\ufffd", text)
+
+
+def column_letter(position: int) -> str:
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
 
 
 def _column_aliases(section: Section) -> dict[str, str]:
@@ -100,15 +159,16 @@ SHEET_ALIASES = {
 
 def read_submission_file(path: Path) -> FileContents:
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    suffix = path.suffix.lower()
+    limit = MAX_JSON_BYTES if suffix == ".json" else MAX_FILE_BYTES
+    if size > limit:
         raise FileRejected(
             "file_too_large",
-            f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-            f"tệp có {size:,} byte, vượt giới hạn {MAX_FILE_BYTES:,} byte",
+            f"the file is {size:,} bytes; the limit for {suffix} files is {limit:,}",
+            f"tệp có {size:,} byte, vượt giới hạn {limit:,} byte của tệp {suffix}",
         )
     if size == 0:
         raise FileRejected("empty_file", "the file is empty", "tệp rỗng")
-    suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return read_xlsx(path)
     if suffix == ".csv":
@@ -122,20 +182,69 @@ def read_submission_file(path: Path) -> FileContents:
     )
 
 
+def _place_columns(
+    titles: list, aliases: dict[str, str], allowed: Iterable[str]
+) -> tuple[tuple[str | None, ...], dict[int, str]]:
+    """The format column under each title, and why the other positions are not loaded."""
+    allowed = set(allowed)
+    columns: list[str | None] = []
+    unplaced: dict[int, str] = {}
+    for position, title in enumerate(titles):
+        name = aliases.get(header_key(title)) if not is_blank(title) else None
+        if name is not None and name in columns:
+            unplaced[position] = "duplicate_column"
+            name = None
+        elif name not in allowed:
+            unplaced[position] = "unknown_column"
+            name = None
+        columns.append(name)
+    return tuple(columns), unplaced
+
+
+def _missing_columns(
+    where: str, section: Section, present: Iterable[str | None], identity: bool = False
+) -> FileRejected | None:
+    """A table that lacks a required column is refused: every one of its rows would fail."""
+    present = {name for name in present if name}
+    sections = (SUBMISSION, section) if identity else (section,)
+    missing = [c.name for s in sections for c in s.columns if c.required and c.name not in present]
+    missing += [
+        " or ".join(s.required_one_of)
+        for s in sections
+        if s.required_one_of and not present & set(s.required_one_of)
+    ]
+    if not missing:
+        return None
+    return FileRejected(
+        "missing_columns",
+        f"{where}: required columns missing: {', '.join(missing)}",
+        f"{where}: thiếu cột bắt buộc: {', '.join(missing).replace(' or ', ' hoặc ')}",
+    )
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 # -- JSON ----------------------------------------------------------------------
 
 
 def read_json(path: Path) -> FileContents:
-    raw = path.read_bytes()
     try:
-        document = json.loads(raw.decode("utf-8-sig"))
+        document = json.loads(path.read_bytes())  # UTF-8, -16 or -32, with or without BOM
     except UnicodeDecodeError as error:
-        raise _not_utf8(error.start) from error
+        raise _not_utf8(f"at byte {error.start}", "UTF-8 JSON") from error
     except json.JSONDecodeError as error:
         raise FileRejected(
             "invalid_json",
             f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}",
             f"JSON không hợp lệ tại dòng {error.lineno}, cột {error.colno}: {error.msg}",
+        ) from error
+    except (RecursionError, ValueError) as error:
+        raise FileRejected(
+            "invalid_json",
+            f"the JSON cannot be read: {error}",
+            f"không đọc được JSON (lồng quá sâu hoặc số quá dài): {error}",
         ) from error
     if not isinstance(document, dict) or not isinstance(document.get("submission"), dict):
         raise FileRejected(
@@ -143,13 +252,28 @@ def read_json(path: Path) -> FileContents:
             "a JSON submission is an object with a 'submission' object (see the JSON Schema)",
             "bản báo cáo JSON phải là một đối tượng có mục 'submission' (xem JSON Schema)",
         )
+    version = document.get("format_version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise FileRejected(
+            "unsupported_version",
+            f"format_version {excerpt(str(version))} is not supported; this is version {FORMAT_VERSION}",
+            f"không hỗ trợ format_version {excerpt(str(version))}; phiên bản hiện hành là {FORMAT_VERSION}",
+        )
     contents = FileContents("json", tuple(section.name for section in (SUBMISSION, *ROW_SECTIONS)))
     known = {"format_version", "$schema", *SECTIONS_BY_NAME}
-    for key in document:
+    for key, value in document.items():
         if key not in known:
-            value = json.dumps(document[key], ensure_ascii=False)
-            contents.stray.append(StrayCell("/", None, key, value, "unknown_section"))
-    contents.header = _json_row(contents, SUBMISSION, "submission", 1, document["submission"])
+            contents.stray.append(
+                StrayCell("", None, excerpt(key), _json_excerpt(value), "unknown_section")
+            )
+    header = document["submission"]
+    contents.header = SheetRow(
+        SUBMISSION.name,
+        SUBMISSION.name,
+        1,
+        {name: _json_cell(header[name]) for name in SUBMISSION.column_names if name in header},
+    )
+    _json_unknown_keys(contents, SUBMISSION, SUBMISSION.name, None, header)
     for section in ROW_SECTIONS:
         items = document.get(section.name, [])
         if not isinstance(items, list):
@@ -158,29 +282,40 @@ def read_json(path: Path) -> FileContents:
                 f"'{section.name}' must be a list of objects",
                 f"mục '{section.name}' phải là một danh sách",
             )
+        rows = []
         for position, item in enumerate(items, start=1):
-            row = _json_row(contents, section, section.name, position, item)
-            if row is not None:
-                contents.rows.append(row)
+            if not isinstance(item, dict):
+                contents.stray.append(
+                    StrayCell(section.name, position, "", _json_excerpt(item), "not_an_object")
+                )
+                continue
+            _json_unknown_keys(contents, section, section.name, position, item)
+            rows.append((position, [_json_cell(item.get(name)) for name in section.column_names]))
+        contents.tables.append(Table(section, section.name, section.column_names, (), rows))
     return contents
 
 
-def _json_row(
-    contents: FileContents, section: Section, sheet: str, position: int, item: object
-) -> SheetRow | None:
-    if not isinstance(item, dict):
-        contents.stray.append(
-            StrayCell(sheet, position, "", json.dumps(item, ensure_ascii=False), "not_an_object")
-        )
-        return None
-    cells: dict[str, CellValue] = {}
+def _json_unknown_keys(
+    contents: FileContents, section: Section, sheet: str, position: int | None, item: dict
+) -> None:
     for key, value in item.items():
-        if key in section.column_names and not isinstance(value, dict | list):
-            cells[key] = value
-        else:
-            text = json.dumps(value, ensure_ascii=False)
-            contents.stray.append(StrayCell(sheet, position, key, text, "unknown_column"))
-    return SheetRow(section.name, sheet, position, cells)
+        if key not in section.column_names:
+            contents.stray.append(
+                StrayCell(sheet, position, excerpt(key), _json_excerpt(value), "unknown_column")
+            )
+
+
+def _json_cell(value: object) -> CellValue | NestedValue:
+    if isinstance(value, bool):
+        # As text: True == 1 would make a boolean and a number share one judgement.
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return NestedValue(_json_excerpt(value))
+    return value
+
+
+def _json_excerpt(value: object) -> str:
+    return excerpt(json.dumps(value, ensure_ascii=False))
 
 
 # -- CSV -----------------------------------------------------------------------
@@ -188,45 +323,32 @@ def _json_row(
 
 def read_csv(path: Path) -> FileContents:
     section = _csv_section(path)
-    text = _decode_text(path.read_bytes())
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    sheet = excerpt(path.name, 255)  # the file name is the rows' sheet in their lineage
+    handle = path.open("rb", buffering=0)
     try:
-        header = next(reader)
-    except StopIteration as error:
-        raise FileRejected(
-            "empty_file", "the CSV has no header row", "tệp CSV không có dòng tiêu đề"
-        ) from error
-    aliases = {**COLUMN_ALIASES["submission"], **COLUMN_ALIASES[section.name]}
-    allowed = set(CSV_IDENTITY_COLUMNS) | set(section.column_names)
-    mapping = [aliases.get(header_key(title)) for title in header]
-    mapping = [name if name in allowed else None for name in mapping]
-    _require_columns(path.name, section, mapping, extra_required=("period", "submitted_on"))
-    contents = FileContents("csv", (SUBMISSION.name, section.name))
-    sheet = path.name
-    try:
-        for line_number, record in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in record):
-                continue
-            cells: dict[str, CellValue] = {}
-            for position, value in enumerate(record):
-                name = mapping[position] if position < len(mapping) else None
-                if name is not None:
-                    cells[name] = value
-                elif value.strip():
-                    title = header[position] if position < len(header) else f"#{position + 1}"
-                    contents.stray.append(
-                        StrayCell(sheet, line_number, title, value, "unknown_column")
-                    )
-            contents.rows.append(SheetRow(section.name, sheet, line_number, cells))
+        reader = _csv_reader(handle)
+        header = next(reader, None)
+        if header is None:
+            raise FileRejected(
+                "empty_file", "the CSV has no header row", "tệp CSV không có dòng tiêu đề"
+            )
+        aliases = {**COLUMN_ALIASES[SUBMISSION.name], **COLUMN_ALIASES[section.name]}
+        columns, unplaced = _place_columns(
+            header, aliases, (*CSV_IDENTITY_COLUMNS, *section.column_names)
+        )
+        if missing := _missing_columns(sheet, section, columns, identity=True):
+            raise missing
     except csv.Error as error:
-        raise FileRejected(
-            "invalid_csv",
-            f"unreadable CSV at line {reader.line_num}: {error}",
-            f"tệp CSV lỗi tại dòng {reader.line_num}: {error}",
-        ) from error
-    return contents
+        handle.close()
+        raise _csv_error(error, 1) from error
+    except UnicodeDecodeError as error:
+        handle.close()
+        raise _not_utf8("in the header") from error
+    except BaseException:
+        handle.close()
+        raise
+    table = Table(section, sheet, columns, tuple(header), _csv_records(handle, reader), unplaced)
+    return FileContents("csv", (SUBMISSION.name, section.name), tables=[table])
 
 
 def _csv_section(path: Path) -> Section:
@@ -244,72 +366,128 @@ def _csv_section(path: Path) -> Section:
     )
 
 
-def _decode_text(raw: bytes) -> str:
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise _not_utf8(error.start) from error
-    if "\x00" in text:
-        raise FileRejected(
-            "binary_content",
-            "the file contains binary data (NUL bytes), not text",
-            "tệp chứa dữ liệu nhị phân, không phải văn bản",
+def _csv_reader(handle) -> Iterator[list[str]]:
+    """A csv reader over the file as text: UTF-8 (BOM or not) or UTF-16 with a BOM."""
+    head = handle.read(4)
+    handle.seek(0)
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    encoding = "utf-16" if utf16 else "utf-8-sig"
+    buffered = io.BufferedReader(_GuardedBytes(handle, refuse_nul=not utf16), 1 << 20)
+    first_line = buffered.peek(1 << 16).split(b"\n", 1)[0].decode(encoding, "replace")
+    delimiter = max(CSV_DELIMITERS, key=first_line.count)
+    return csv.reader(io.TextIOWrapper(buffered, encoding, newline=""), delimiter=delimiter)
+
+
+def _csv_records(handle, reader) -> Iterator[tuple[int, list[str]]]:
+    """(record number, fields) from record 2 on; read errors reject the file."""
+    with handle:
+        try:
+            yield from enumerate(reader, start=2)
+        except csv.Error as error:
+            raise _csv_error(error, reader.line_num) from error
+        except UnicodeDecodeError as error:
+            raise _not_utf8(f"near line {reader.line_num}") from error
+
+
+class _GuardedBytes(io.RawIOBase):
+    """The file's bytes, refusing NUL bytes (binary data) and overlong lines as they stream."""
+
+    def __init__(self, handle, *, refuse_nul: bool) -> None:
+        self._handle = handle
+        self._refuse_nul = refuse_nul
+        self._line_bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._handle.read(min(len(buffer), 1 << 20))
+        if self._refuse_nul and b"\x00" in data:
+            raise FileRejected(
+                "binary_content",
+                "the file contains NUL bytes: it is binary, or UTF-16 text without a byte-order "
+                "mark; save it as 'CSV UTF-8'",
+                "tệp chứa byte NUL: là dữ liệu nhị phân hoặc văn bản UTF-16 không có BOM; "
+                "hãy lưu dạng 'CSV UTF-8'",
+            )
+        last_newline = data.rfind(b"\n")
+        if last_newline < 0:
+            self._line_bytes += len(data)
+        else:
+            # Lines wholly inside one chunk are shorter than the chunk, itself under the cap.
+            self._line_bytes += data.find(b"\n")
+            self._check_line()
+            self._line_bytes = len(data) - last_newline - 1
+        self._check_line()
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _check_line(self) -> None:
+        if self._line_bytes > MAX_CSV_LINE_BYTES:
+            raise FileRejected(
+                "line_too_long",
+                f"a line is longer than {MAX_CSV_LINE_BYTES:,} bytes; no submission row is that long",
+                f"có dòng dài hơn {MAX_CSV_LINE_BYTES:,} byte; không có dòng báo cáo nào dài như vậy",
+            )
+
+
+def _csv_error(error: csv.Error, line: int) -> FileRejected:
+    if "field limit" in str(error):
+        limit = csv.field_size_limit()
+        return FileRejected(
+            "cell_too_large",
+            f"line {line}: a cell is longer than {limit:,} characters (at most "
+            f"{MAX_CELL_CHARS:,} are accepted)",
+            f"dòng {line}: có ô dài hơn {limit:,} ký tự (tối đa {MAX_CELL_CHARS:,})",
         )
-    return text
-
-
-def _not_utf8(offset: int) -> FileRejected:
     return FileRejected(
-        "not_utf8",
-        f"the text is not UTF-8 (first bad byte at offset {offset}); save it as 'CSV UTF-8'",
-        f"văn bản không ở mã UTF-8 (byte lỗi đầu tiên ở vị trí {offset}); hãy lưu dạng 'CSV UTF-8'",
+        "invalid_csv",
+        f"unreadable CSV at line {line}: {error}",
+        f"tệp CSV lỗi tại dòng {line}: {error}",
     )
 
 
-def _require_columns(
-    where: str, section: Section, mapping: list[str | None], extra_required: Iterable[str] = ()
-) -> None:
-    present = {name for name in mapping if name}
-    required = [c.name for c in section.columns if c.required] + list(extra_required)
-    missing = [name for name in required if name not in present]
-    if missing:
-        raise FileRejected(
-            "missing_columns",
-            f"{where}: required columns missing: {', '.join(missing)}",
-            f"{where}: thiếu cột bắt buộc: {', '.join(missing)}",
-        )
+def _not_utf8(where: str, save_as: str = "CSV UTF-8") -> FileRejected:
+    return FileRejected(
+        "not_utf8",
+        f"the text is not UTF-8 (first bad byte {where}); save it as '{save_as}'",
+        f"văn bản không ở mã UTF-8 (byte lỗi đầu tiên {where}); hãy lưu dạng '{save_as}'",
+    )
 
 
 # -- Excel ---------------------------------------------------------------------
 
+Grid = list[list[CellValue]]
+
 
 def read_xlsx(path: Path) -> FileContents:
-    _check_xlsx_container(path)
-    from python_calamine import CalamineError, CalamineWorkbook
+    has_booleans = _check_xlsx_container(path)
+    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheets = {name: workbook.get_sheet_by_name(name) for name in workbook.sheet_names}
-        grids = {name: _grid(sheet) for name, sheet in sheets.items()}
+        with CalamineWorkbook.from_path(str(path)) as workbook:
+            grids = {
+                meta.name: _grid(workbook.get_sheet_by_name(meta.name), has_booleans)
+                for meta in workbook.sheets_metadata
+                if meta.typ == SheetTypeEnum.WorkSheet
+                and header_key(meta.name) not in IGNORED_SHEETS
+            }
     except (CalamineError, ValueError) as error:
         raise FileRejected(
             "invalid_xlsx",
-            f"the workbook cannot be read: {error}",
-            f"không đọc được bảng tính: {error}",
+            f"the workbook cannot be read: {excerpt(str(error))}",
+            f"không đọc được bảng tính: {excerpt(str(error))}",
         ) from error
     contents = FileContents("xlsx", tuple(section.name for section in (SUBMISSION, *ROW_SECTIONS)))
     assigned = _assign_sheets(grids)
     for sheet_name, grid in grids.items():
         section_name = assigned.get(sheet_name)
         if section_name is None:
-            if header_key(sheet_name) not in IGNORED_SHEETS:
-                _stray_sheet(contents, sheet_name, grid)
+            _stray_sheet(contents, sheet_name, grid)
         elif section_name == SUBMISSION.name:
             contents.header = _key_value_sheet(contents, sheet_name, grid)
         else:
-            _tabular_sheet(contents, SECTIONS_BY_NAME[section_name], sheet_name, grid)
+            contents.tables.append(_tabular_sheet(SECTIONS_BY_NAME[section_name], sheet_name, grid))
     if contents.header is None:
         raise FileRejected(
             "missing_sheet",
@@ -319,11 +497,37 @@ def read_xlsx(path: Path) -> FileContents:
     return contents
 
 
-def _check_xlsx_container(path: Path) -> None:
-    """Reject renamed non-xlsx files, zip bombs and XML entity tricks before parsing."""
+# Cheap searches over each worksheet's XML as it is decompressed. A cell ref past
+# column Z or row 999,999, a cell without a ref, or one with a namespace prefix
+# (which these searches do not parse) could make the dense grid huge; all are
+# rare in submissions, so finding one triggers an exact count of the sheet.
+_FAR_REF = re.compile(rb"""r\s*=\s*["'](?:[A-Z]{2}|[A-Z]?[0-9]{7})""")
+_CELL_WITHOUT_REF = re.compile(rb"""<c[\s/>](?![^>]*r\s*=)""")
+_PREFIXED_CELL = re.compile(rb""":c[\s/>]""")
+_BOOLEAN_CELL = re.compile(rb"""t=["']b["']""")
+_ROW_OR_CELL = re.compile(rb"""<(?:\w+:)?(row|c)(?=[\s/>])([^>]*)>""")
+_REF_ATTRIBUTE = re.compile(rb"""\br\s*=\s*["']([A-Z]*)([0-9]*)""")
+_ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")
+XML_PROLOGUE_BYTES = 1 << 16
+_CHUNK = 1 << 20
+
+
+def _check_xlsx_container(path: Path) -> bool:
+    """Reject what is not a workbook, zip bombs, XML entities and sheets of absurd extent.
+
+    Returns whether any sheet has boolean cells.
+    """
+    with path.open("rb") as handle:
+        magic = handle.read(8)
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileRejected(
+            "not_xlsx",
+            "this is an old Excel 97-2003 (.xls) workbook renamed .xlsx; save it as .xlsx",
+            "đây là bảng tính Excel 97-2003 (.xls) bị đổi tên; hãy lưu lại dạng .xlsx",
+        )
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise FileRejected(
             "not_xlsx",
             "the file is not an Excel .xlsx workbook (not a zip container)",
@@ -338,51 +542,157 @@ def _check_xlsx_container(path: Path) -> None:
                 "the zip container is not an Excel workbook (no xl/workbook.xml)",
                 "tệp nén không phải bảng tính Excel (thiếu xl/workbook.xml)",
             )
+        if len(members) > MAX_XLSX_MEMBERS:
+            raise _bomb(f"{len(members):,} parts")
         total = 0
+        has_booleans = False
         for member in members:
-            if (
-                member.compress_size
-                and member.file_size / member.compress_size > MAX_XLSX_COMPRESSION_RATIO
+            if member.file_size > _CHUNK and member.file_size > MAX_XLSX_COMPRESSION_RATIO * max(
+                member.compress_size, 1
             ):
                 raise _bomb(member.filename)
-            total += _checked_member_size(archive, member, MAX_XLSX_UNCOMPRESSED_BYTES - total)
+            try:
+                size, booleans = _check_member(archive, member, MAX_XLSX_UNCOMPRESSED_BYTES - total)
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                NotImplementedError,
+                RuntimeError,
+            ) as error:
+                raise FileRejected(
+                    "invalid_xlsx",
+                    f"the workbook is damaged or encrypted ({member.filename}: {excerpt(str(error))})",
+                    f"bảng tính bị hỏng hoặc có mật khẩu ({member.filename})",
+                ) from error
+            total += size
+            has_booleans |= booleans
+    return has_booleans
 
 
-def _checked_member_size(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int) -> int:
-    """Decompress with a cap (declared sizes can lie) and refuse DTDs in XML parts."""
+def _check_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int):
+    """Decompress with a cap (declared sizes can lie); check XML prologues and sheet extents."""
+    name = member.filename
+    is_xml = name.endswith((".xml", ".rels", ".vml"))
+    is_sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
     size = 0
-    head = b""
+    prologue = b""
+    carry = b""
+    exact_extent_needed = False
+    has_booleans = False
     with archive.open(member) as stream:
-        while chunk := stream.read(1 << 20):
-            if len(head) < 4096:
-                head += chunk[: 4096 - len(head)]
+        while chunk := stream.read(_CHUNK):
             size += len(chunk)
             if size > budget:
-                raise _bomb(member.filename)
-    if member.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in head.upper():
+                raise _bomb(name)
+            if is_xml and len(prologue) < XML_PROLOGUE_BYTES:
+                prologue += chunk[: XML_PROLOGUE_BYTES - len(prologue)]
+            if is_sheet:
+                window, carry = _complete_tags(name, carry + chunk)
+                exact_extent_needed = exact_extent_needed or any(
+                    pattern.search(window)
+                    for pattern in (_FAR_REF, _CELL_WITHOUT_REF, _PREFIXED_CELL)
+                )
+                has_booleans = has_booleans or bool(_BOOLEAN_CELL.search(window))
+    if is_xml:
+        _check_prologue(name, prologue)
+    if exact_extent_needed:
+        _check_sheet_extent(archive, member)
+    return size, has_booleans
+
+
+def _complete_tags(name: str, text: bytes) -> tuple[bytes, bytes]:
+    """``text`` up to its last complete tag, and the rest, searched with the next chunk."""
+    cut = text.rfind(b">") + 1
+    if len(text) - cut > _CHUNK:
+        raise FileRejected(
+            "invalid_xlsx",
+            f"{name} has an XML tag longer than {_CHUNK:,} bytes",
+            f"{name} có thẻ XML dài quá {_CHUNK:,} byte",
+        )
+    return text[:cut], text[cut:]
+
+
+def _check_prologue(name: str, prologue: bytes) -> None:
+    """Workbooks never declare a DTD; one can define entities that expand without bound."""
+    text = prologue.replace(b"\x00", b"")  # UTF-16 XML
+    root = _ROOT_ELEMENT.search(text)
+    if root is None and len(prologue) >= XML_PROLOGUE_BYTES:
         raise FileRejected(
             "xml_entities",
-            f"{member.filename} declares a DTD/entities, which workbooks never need",
-            f"{member.filename} chứa khai báo DTD/entity không hợp lệ trong bảng tính",
+            f"{name} has no root element in its first {XML_PROLOGUE_BYTES:,} bytes",
+            f"{name} không có phần tử gốc trong {XML_PROLOGUE_BYTES:,} byte đầu",
         )
-    return size
+    before_root = text[: root.start()] if root else text
+    if b"<!DOCTYPE" in before_root.upper() or b"<!ENTITY" in before_root.upper():
+        raise FileRejected(
+            "xml_entities",
+            f"{name} declares a DTD/entities, which workbooks never need",
+            f"{name} chứa khai báo DTD/entity không hợp lệ trong bảng tính",
+        )
+
+
+def _check_sheet_extent(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Count rows and columns the way a reader places cells (explicit refs, else the next slot)."""
+    rows = columns = row = column = 0
+    pending = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            text, pending = _complete_tags(member.filename, pending + chunk)
+            for tag in _ROW_OR_CELL.finditer(text):
+                ref = _REF_ATTRIBUTE.search(tag.group(2))
+                letters, digits = ref.groups() if ref else (b"", b"")
+                if tag.group(1) == b"row":
+                    row = int(digits) if digits else row + 1
+                    column = 0
+                else:
+                    column = _column_number(letters) if letters else column + 1
+                    row = int(digits) if digits else max(row, 1)
+                rows, columns = max(rows, row), max(columns, column)
+                if rows > MAX_SHEET_ROWS or rows * columns > MAX_SHEET_CELLS:
+                    raise _sheet_too_large(
+                        member.filename, f"cells up to row {rows:,} and column {columns:,}"
+                    )
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _sheet_too_large(name: str, what: str) -> FileRejected:
+    return FileRejected(
+        "sheet_too_large",
+        f"{name} has {what}; a sheet may span at most {MAX_SHEET_CELLS:,} cells and "
+        f"{MAX_SHEET_ROWS:,} rows",
+        f"{name} có ô ở vị trí quá xa ({what}); mỗi trang tối đa {MAX_SHEET_CELLS:,} ô và "
+        f"{MAX_SHEET_ROWS:,} dòng",
+    )
 
 
 def _bomb(member: str) -> FileRejected:
     return FileRejected(
         "zip_bomb",
-        f"{member} decompresses beyond the limit ({MAX_XLSX_UNCOMPRESSED_BYTES:,} bytes or "
-        f"{MAX_XLSX_COMPRESSION_RATIO}:1)",
+        f"{member} decompresses beyond the limit ({MAX_XLSX_UNCOMPRESSED_BYTES:,} bytes, "
+        f"{MAX_XLSX_COMPRESSION_RATIO}:1, {MAX_XLSX_MEMBERS:,} parts)",
         f"{member} giải nén vượt giới hạn cho phép",
     )
 
 
-Grid = list[list[CellValue]]
-
-
-def _grid(sheet) -> Grid:
+def _grid(sheet, has_booleans: bool) -> Grid:
     """Cells from A1 (so row numbers match Excel), merged ranges filled from their top-left cell."""
-    rows = [list(row) for row in sheet.to_python(skip_empty_area=False)]
+    end = sheet.end
+    if end is not None and (end[0] + 1) * (end[1] + 1) > MAX_SHEET_CELLS:
+        raise _sheet_too_large(sheet.name, f"cells up to {column_letter(end[1])}{end[0] + 1}")
+    rows = sheet.to_python(skip_empty_area=False)
+    if has_booleans:
+        # As text: True == 1 would make a boolean and a number share one judgement.
+        for row in rows:
+            for position, value in enumerate(row):
+                if value is True or value is False:
+                    row[position] = "TRUE" if value else "FALSE"
     for (top, left), (bottom, right) in sheet.merged_cell_ranges or []:
         if top >= len(rows):
             continue
@@ -396,10 +706,6 @@ def _grid(sheet) -> Grid:
     return rows
 
 
-def _is_blank(value: CellValue) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _assign_sheets(grids: dict[str, Grid]) -> dict[str, str]:
     """Sheets by name first; a renamed sheet is recognised by its header row if unambiguous."""
     assigned: dict[str, str] = {}
@@ -408,7 +714,7 @@ def _assign_sheets(grids: dict[str, Grid]) -> dict[str, str]:
         if section and section not in assigned.values():
             assigned[name] = section
     for name, grid in grids.items():
-        if name in assigned or header_key(name) in IGNORED_SHEETS:
+        if name in assigned:
             continue
         candidates = [
             section.name
@@ -426,46 +732,31 @@ def _assign_sheets(grids: dict[str, Grid]) -> dict[str, str]:
     return assigned
 
 
-def _find_header(section: Section, grid: Grid) -> tuple[int, list[str | None]] | None:
+def _find_header(section: Section, grid: Grid) -> int | None:
     """The row (within the first few) whose cells name all required columns, most matches wins."""
     aliases = COLUMN_ALIASES[section.name]
     required = {c.name for c in section.columns if c.required}
-    best: tuple[int, list[str | None]] | None = None
+    best: int | None = None
     best_hits = 0
     for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        mapping = [aliases.get(header_key(cell)) if not _is_blank(cell) else None for cell in row]
-        hits = {name for name in mapping if name}
+        hits = {aliases.get(header_key(cell)) for cell in row if not is_blank(cell)} - {None}
         if required <= hits and len(hits) > best_hits:
-            best, best_hits = (index, mapping), len(hits)
+            best, best_hits = index, len(hits)
     return best
 
 
-def _tabular_sheet(contents: FileContents, section: Section, sheet: str, grid: Grid) -> None:
-    found = _find_header(section, grid)
-    if found is None:
-        _require_columns(f"sheet '{sheet}'", section, [])
-        return
-    header_index, mapping = found
-    header = grid[header_index]
-    for index in range(header_index + 1, len(grid)):
-        row = grid[index]
-        if all(_is_blank(cell) for cell in row):
-            continue
-        cells: dict[str, CellValue] = {}
-        for position, value in enumerate(row):
-            name = mapping[position] if position < len(mapping) else None
-            if name is not None:
-                cells[name] = value
-            elif not _is_blank(value):
-                title = (
-                    header[position]
-                    if position < len(header) and not _is_blank(header[position])
-                    else _column_letter(position)
-                )
-                contents.stray.append(
-                    StrayCell(sheet, index + 1, str(title), str(value), "unknown_column")
-                )
-        contents.rows.append(SheetRow(section.name, sheet, index + 1, cells))
+def _tabular_sheet(section: Section, sheet: str, grid: Grid) -> Table:
+    header_index = _find_header(section, grid)
+    if header_index is None:  # named like a section, but no row names its required columns
+        raise _missing_columns(f"sheet '{sheet}'", section, ())
+    titles = [cell_text_of(cell) for cell in grid[header_index]]
+    columns, unplaced = _place_columns(titles, COLUMN_ALIASES[section.name], section.column_names)
+    rows = ((index + 1, grid[index]) for index in range(header_index + 1, len(grid)))
+    return Table(section, sheet, columns, tuple(titles), rows, unplaced)
+
+
+def cell_text_of(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 def _key_value_cells(grid: Grid) -> dict[str, tuple[int, CellValue]]:
@@ -475,11 +766,11 @@ def _key_value_cells(grid: Grid) -> dict[str, tuple[int, CellValue]]:
         labels = [
             (position, aliases.get(header_key(cell)))
             for position, cell in enumerate(row)
-            if not _is_blank(cell)
+            if not is_blank(cell)
         ]
         for position, name in labels:
             if name is not None and name not in found:
-                value = next((cell for cell in row[position + 1 :] if not _is_blank(cell)), None)
+                value = next((cell for cell in row[position + 1 :] if not is_blank(cell)), None)
                 found[name] = (index + 1, value)
                 break
     return found
@@ -492,9 +783,9 @@ def _key_value_sheet(contents: FileContents, sheet: str, grid: Grid) -> SheetRow
     for index, row in enumerate(grid):
         if index + 1 in label_rows or index == 0:
             continue
-        text = " | ".join(str(cell) for cell in row if not _is_blank(cell))
+        text = " | ".join(str(cell) for cell in row if not is_blank(cell))
         if text:
-            contents.stray.append(StrayCell(sheet, index + 1, "", text, "unknown_row"))
+            contents.stray.append(StrayCell(sheet, index + 1, "", excerpt(text), "unknown_row"))
     first_row = min(label_rows, default=1)
     return SheetRow(
         SUBMISSION.name, sheet, first_row, {name: value for name, (_, value) in found.items()}
@@ -503,15 +794,6 @@ def _key_value_sheet(contents: FileContents, sheet: str, grid: Grid) -> SheetRow
 
 def _stray_sheet(contents: FileContents, sheet: str, grid: Grid) -> None:
     for index, row in enumerate(grid):
-        text = " | ".join(str(cell) for cell in row if not _is_blank(cell))
+        text = " | ".join(str(cell) for cell in row if not is_blank(cell))
         if text:
-            contents.stray.append(StrayCell(sheet, index + 1, "", text, "unknown_sheet"))
-
-
-def _column_letter(position: int) -> str:
-    letters = ""
-    position += 1
-    while position:
-        position, remainder = divmod(position - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
+            contents.stray.append(StrayCell(sheet, index + 1, "", excerpt(text), "unknown_sheet"))

@@ -1,22 +1,33 @@
-"""Judge the cells a reader found: typed rows for ``raw``, or problems for quarantine.
+"""Judge the cells a reader found: typed values for ``raw``, or problems for quarantine.
 
 Every problem names the sheet, row and column, the value as sent, and why, in
 English and Vietnamese. A row with any problem is quarantined whole; the other
-rows of the file still load.
+rows of the file still load. ``rows`` applies these judgements to whole tables.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from danvan.ingest.catalogue import Catalogue
-from danvan.ingest.format import SUBMISSION, Kind
-from danvan.ingest.readers import MAX_CELL_CHARS, CellValue, SheetRow, header_key
+from danvan.ingest.format import SUBMISSION, Column, Kind
+from danvan.ingest.readers import (
+    MAX_CELL_CHARS,
+    UNSTORABLE,
+    CellValue,
+    NestedValue,
+    SheetRow,
+    excerpt,
+    header_key,
+    is_blank,
+)
 from danvan.ingest.values import (
     ValueParseError,
     parse_date,
@@ -50,6 +61,7 @@ MODEL_STATUSES = {
     "da dung": "discontinued",
 }  # fmt: skip
 ORGANIZATION_SEPARATORS = re.compile(r"[;|,\n]+")
+HEADER_CELLS_CACHED = 100_000
 # Spellings are compared by header_key (case, diacritics and punctuation folded).
 CHOICES = {
     kind: {header_key(spelling): value for spelling, value in table.items()}
@@ -71,6 +83,7 @@ class Problem:
     code: str
     reason_en: str
     reason_vi: str
+    row_values: str | None = None  # the whole row as JSON, for the quarantine
 
 
 class CellError(ValueError):
@@ -86,8 +99,9 @@ class CellError(ValueError):
         return CellError(self.code, self.reason_en, self.reason_vi, column)
 
 
-@dataclass(frozen=True)
-class SubmissionIdentity:
+class SubmissionIdentity(NamedTuple):
+    """Who reports, for which period, sent when (a tuple: built and hashed once per report)."""
+
     reporting_unit_code: str
     period_code: str
     submitted_on: date
@@ -104,21 +118,19 @@ class SubmissionIdentity:
 
     @property
     def key(self) -> tuple[str, str, date]:
-        return (self.reporting_unit_code, self.period_code, self.submitted_on)
+        return self[:3]
 
 
-def cell_text(value: CellValue) -> str:
+def cell_text(value: CellValue | NestedValue) -> str:
     if value is None:
         return ""
+    if isinstance(value, NestedValue):
+        return value.json_text
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime | date):
         return value.strftime("%d/%m/%Y")
     return str(value)
-
-
-def _is_blank(value: CellValue) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 class RecordBuilder:
@@ -128,7 +140,11 @@ class RecordBuilder:
         self.catalogue = catalogue
         self.admin_map = admin_map
         self._identities: dict[tuple, SubmissionIdentity | list[Problem]] = {}
+        # Header cells repeat across a unit's reports (its name, level, submitter...).
+        self._header_cells: dict[tuple[str, object], object] = {}
         self._resolve = lru_cache(maxsize=4096)(self._resolve_uncached)
+        # A unit is named the same way in report after report: match each spelling once.
+        self._unit = lru_cache(maxsize=65536)(self._reporting_unit)
 
     # -- submission identity ---------------------------------------------------
 
@@ -140,29 +156,27 @@ class RecordBuilder:
             cached = self._build_identity(row)
             self._identities[cells] = cached
         if isinstance(cached, list):
-            return [
-                Problem(
-                    row.sheet,
-                    row.row_number,
-                    p.column,
-                    p.value_text,
-                    p.code,
-                    p.reason_en,
-                    p.reason_vi,
-                )
-                for p in cached
-            ]
+            return [replace(p, sheet=row.sheet, row_number=row.row_number) for p in cached]
         return cached
 
     def _build_identity(self, row: SheetRow) -> SubmissionIdentity | list[Problem]:
         problems: list[Problem] = []
 
         def read(name: str):
-            try:
-                return self._cell(SUBMISSION.column(name), row.cells.get(name))
-            except CellError as error:
-                problems.append(_problem(row, name, error))
+            key = (name, row.cells.get(name))
+            value = self._header_cells.get(key)
+            if value is None:
+                try:
+                    value = self.cell(SUBMISSION.column(name), key[1])
+                except CellError as error:
+                    value = error
+                if len(self._header_cells) >= HEADER_CELLS_CACHED:
+                    self._header_cells.clear()
+                self._header_cells[key] = value
+            if isinstance(value, CellError):
+                problems.append(_problem(row, name, value))
                 return None
+            return value
 
         level = read("reporting_unit_level")
         period = read("period")
@@ -193,13 +207,11 @@ class RecordBuilder:
             return problems
         if map_version is None:
             map_version = self.admin_map.map_version_for(period.end)
-        try:
-            unit_code, method, province_code = self._reporting_unit(
-                level, code, name, province, district, map_version
-            )
-        except CellError as error:
+        unit = self._unit(level, code, name, province, district, map_version)
+        if isinstance(unit, CellError):
             column = "reporting_unit_code" if code else "reporting_unit_name"
-            return [_problem(row, column, error)]
+            return [_problem(row, column, unit)]
+        unit_code, method, province_code = unit
         return SubmissionIdentity(
             reporting_unit_code=unit_code,
             period_code=period.code,
@@ -224,18 +236,22 @@ class RecordBuilder:
         province: str | None,
         district: str | None,
         map_version: str,
-    ) -> tuple[str, str, str | None]:
-        if level == "agency":
-            if not province:
-                raise CellError(
-                    "agency_without_province",
-                    "an agency's report must name its province",
-                    "báo cáo của cơ quan phải ghi tỉnh/thành phố",
-                )
-            province_match = self._match(province, map_version, "province", None, None)
-            agency = code or search_key(name or "").replace(" ", "-")
-            return f"{province_match.unit_code}-{agency}", "agency", province_match.unit_code
-        match = self._match(code or name or "", map_version, level, province, district)
+    ) -> tuple[str, str, str | None] | CellError:
+        """(unit code, how it matched, province code), or why the unit is not known."""
+        try:
+            if level == "agency":
+                if not province:
+                    raise CellError(
+                        "agency_without_province",
+                        "an agency's report must name its province",
+                        "báo cáo của cơ quan phải ghi tỉnh/thành phố",
+                    )
+                province_match = self._match(province, map_version, "province", None, None)
+                agency = code or search_key(name or "").replace(" ", "-")
+                return f"{province_match.unit_code}-{agency}", "agency", province_match.unit_code
+            match = self._match(code or name or "", map_version, level, province, district)
+        except CellError as error:
+            return error
         return match.unit_code, match.method, match.province_code
 
     def _match(self, text, map_version, level, province, district):
@@ -256,19 +272,9 @@ class RecordBuilder:
         match = self._match(text, identity.map_version, "commune", identity.province_code, None)
         return match.unit_code
 
-    def convert(self, row: SheetRow, columns) -> tuple[dict[str, object], list[Problem]]:
-        """Typed values for the row's format columns, and what was wrong with any of them."""
-        values: dict[str, object] = {}
-        problems: list[Problem] = []
-        for column in columns:
-            try:
-                values[column.name] = self._cell(column, row.cells.get(column.name))
-            except CellError as error:
-                problems.append(_problem(row, column.name, error))
-        return values, problems
-
-    def _cell(self, column, value: CellValue):
-        if _is_blank(value):
+    def cell(self, column: Column, value: CellValue | NestedValue):
+        """The typed value of one cell (a NUMBER is checked here and read by ``quantity``)."""
+        if is_blank(value):
             if column.required:
                 raise CellError(
                     "required",
@@ -276,12 +282,14 @@ class RecordBuilder:
                     f"cột '{column.header_vi}' bắt buộc nhưng đang để trống",
                 )
             return None
-        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        if isinstance(value, NestedValue):
             raise CellError(
-                "too_long",
-                f"the value has {len(value):,} characters; at most {MAX_CELL_CHARS:,} are accepted",
-                f"giá trị dài {len(value):,} ký tự, vượt giới hạn {MAX_CELL_CHARS:,}",
+                "not_a_value",
+                "a list or object was sent where one value belongs",
+                "ô này phải là một giá trị, không phải danh sách hay đối tượng",
             )
+        if isinstance(value, str):
+            _check_text(value)
         if column.kind in (Kind.NUMBER, Kind.DATE, Kind.PERIOD, Kind.INTEGER, Kind.YEAR):
             return self._parse_value(column.kind, value)
         return self._resolve(column.kind, cell_text(value).strip())
@@ -359,6 +367,22 @@ class RecordBuilder:
         return code
 
 
+def _check_text(value: str) -> None:
+    """Text PostgreSQL can store, of a length a spreadsheet cell can hold."""
+    if len(value) > MAX_CELL_CHARS:
+        raise CellError(
+            "too_long",
+            f"the value has {len(value):,} characters; at most {MAX_CELL_CHARS:,} are accepted",
+            f"giá trị dài {len(value):,} ký tự, vượt giới hạn {MAX_CELL_CHARS:,}",
+        )
+    if UNSTORABLE.search(value):
+        raise CellError(
+            "invalid_character",
+            "the value contains a NUL character or a broken (surrogate) character",
+            "giá trị chứa ký tự NUL hoặc ký tự lỗi mã hóa",
+        )
+
+
 def _parse_date_or_year(value: CellValue) -> date:
     text = cell_text(value).strip()
     if re.fullmatch(r"(19|20)\d\d", text):
@@ -366,13 +390,29 @@ def _parse_date_or_year(value: CellValue) -> date:
     return parse_date(value)
 
 
-def _problem(row: SheetRow, column: str, error: CellError) -> Problem:
+def problem_at(
+    sheet: str, row_number: int | None, column: str, value: object, error: CellError, row_values
+) -> Problem:
+    """A problem as stored and reported: long values and reasons clipped, unstorable text replaced."""
     return Problem(
-        row.sheet,
-        row.row_number,
+        sheet,
+        row_number,
         column,
-        cell_text(row.cells.get(column)),
+        excerpt(cell_text(value)),
         error.code,
-        error.reason_en,
-        error.reason_vi,
+        excerpt(error.reason_en, 1000),
+        excerpt(error.reason_vi, 1000),
+        row_values,
+    )
+
+
+def row_json(cells: dict[str, object]) -> str:
+    return json.dumps(
+        {name: excerpt(cell_text(value)) for name, value in cells.items()}, ensure_ascii=False
+    )
+
+
+def _problem(row: SheetRow, column: str, error: CellError) -> Problem:
+    return problem_at(
+        row.sheet, row.row_number, column, row.cells.get(column), error, row_json(row.cells)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -9,19 +10,24 @@ from pathlib import Path
 import psycopg
 
 from danvan.ingest.catalogue import Catalogue
-from danvan.ingest.landing import FileResult, land_file, sha256_of
+from danvan.ingest.landing import FileResult, display_name, land_file, record_rejected, sha256_of
 from danvan.ingest.records import RecordBuilder
+from danvan.ingest.rows import RowCodec
 from danvan.reference.admin_map import AdminMap
 from danvan.warehouse.db import connect
 
 
 @lru_cache(maxsize=4)
-def record_builder(seeds_dir: Path) -> RecordBuilder:
-    """Reference data is loaded once per process and seeds directory."""
-    return RecordBuilder(
+def row_codec(seeds_dir: Path) -> RowCodec:
+    """Reference data is loaded, and judgements cached, once per process and seeds directory."""
+    builder = RecordBuilder(
         Catalogue.from_seeds(seeds_dir / "catalogue"),
         AdminMap.from_seeds(seeds_dir / "admin"),
     )
+    # The reference data lives as long as the process: keeping its ~10^6 objects out of
+    # the garbage collector's generations makes landing about a third faster.
+    gc.freeze()
+    return RowCodec(builder)
 
 
 def land_batch(url: str, paths: list[Path], seeds_dir: Path) -> list[FileResult]:
@@ -30,32 +36,26 @@ def land_batch(url: str, paths: list[Path], seeds_dir: Path) -> list[FileResult]
     Database errors propagate (the caller may retry: landed files are skipped by
     their hash). Any other error in one file rejects that file with the reason.
     """
-    builder = record_builder(seeds_dir)
+    codec = row_codec(seeds_dir)
     results = []
-    with connect(url) as conn:
+    # Autocommit: each file's own transaction block is the only transaction.
+    with connect(url, autocommit=True) as conn:
         for path in paths:
             try:
-                results.append(land_file(conn, path, builder))
+                results.append(land_file(conn, path, codec))
             except psycopg.Error:
                 raise
             except Exception as error:  # a reader bug must not lose the rest of the batch
-                conn.rollback()
                 results.append(_reject_unexpected(conn, path, error))
     return results
 
 
 def _reject_unexpected(conn: psycopg.Connection, path: Path, error: Exception) -> FileResult:
-    reason = f"[unexpected_error] {type(error).__name__}: {error}"
-    with conn.transaction():
-        conn.execute(
-            """insert into raw.files (file_name, content_sha256, byte_size, file_format, status,
-                   reason_en, reason_vi)
-               values (%s, %s, %s, %s, 'rejected', %s, %s)
-               on conflict (content_sha256) do nothing""",
-            [path.name, sha256_of(path), path.stat().st_size, path.suffix.lower().lstrip("."),
-             reason, "lỗi không lường trước khi đọc tệp; đã báo cho quản trị viên"],
-        )  # fmt: skip
-    return FileResult(path.name, "rejected", reason=reason)
+    name = display_name(path)
+    reason_en = f"[unexpected_error] {type(error).__name__}: {error}"
+    reason_vi = "lỗi không lường trước khi đọc tệp; đã báo cho quản trị viên"
+    record_rejected(conn, path, name, sha256_of(path), reason_en, reason_vi)
+    return FileResult(name, "rejected", reason=reason_en, reason_vi=reason_vi)
 
 
 @dataclass

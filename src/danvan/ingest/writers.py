@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from danvan.ingest.format import (
@@ -72,9 +72,14 @@ def write_workbook(
     *,
     language: str = "vi",
     choices: dict[str, list[str]] | None = None,
+    suggested: Collection[str] = (),
     template_rows: int = 0,
 ) -> Path:
-    """The Excel form. ``choices`` (column name → allowed values) become dropdown lists."""
+    """The Excel form. ``choices`` (column name → allowed values) become dropdown lists.
+
+    A dropdown refuses other values, except for the ``suggested`` columns, where
+    a cell may hold several values or one not listed yet.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -118,7 +123,10 @@ def write_workbook(
             )
             if column.name in list_ranges:
                 validation = DataValidation(
-                    type="list", formula1=list_ranges[column.name], allow_blank=not column.required
+                    type="list",
+                    formula1=list_ranges[column.name],
+                    allow_blank=not column.required,
+                    showErrorMessage=column.name not in suggested,
                 )
                 validation.error = (
                     f"Chọn giá trị trong danh mục / choose from the list ({column.name})"

@@ -2,8 +2,8 @@
 -- gives them: month 2025-01, quarter 2025-Q3, half-year 2024-H1, first nine
 -- months 2023-9M, year 2023, multi-year term 2020-2025 (standard five-year
 -- terms plus any term a submission names).
-{% set first_year = var('calendar_first_year', 2009) %}
-{% set last_year = var('calendar_last_year', 2031) %}
+{% set first_year = var('calendar_first_year') %}
+{% set last_year = var('calendar_last_year') %}
 with years as (
     select generate_series({{ first_year }}, {{ last_year }}) as year_number
 ),
@@ -70,7 +70,7 @@ standard_terms as (
         start_year || '-' || (start_year + 5) as period_code,
         make_date(start_year, 1, 1) as period_start,
         make_date(start_year + 5, 12, 31) as period_end
-    from generate_series(2005, 2030, 5) as start_year
+    from generate_series({{ first_year }}, {{ last_year }} - 1, 5) as start_year
 ),
 
 reported_terms as (

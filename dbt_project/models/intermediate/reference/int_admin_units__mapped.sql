@@ -2,7 +2,8 @@
 -- (2025-01) unit its current province and commune; for a current (2025-07)
 -- unit the old province most of it came from. Old provinces merged whole, so
 -- province roll-ups are exact; a split old commune rolls up to its primary
--- target (shares are in ref_commune_crosswalk).
+-- target (shares are in ref_commune_crosswalk). The area columns
+-- (province_code_2025_01 … commune_code_2025_07) are what facts carry.
 with units as (
     select * from {{ ref('ref_admin_units') }}
 ),
@@ -56,10 +57,14 @@ select
         when units.map_version = '2025-07' then units.province_code
         else provinces_crosswalk.new_province_code
     end as province_code_2025_07,
+    case when units.map_version = '2025-01' then units.district_code end as district_code_2025_01,
+    case
+        when units.map_version = '2025-01' and units.unit_level = 'commune' then units.unit_code
+    end as commune_code_2025_01,
     case
         when units.map_version = '2025-07' and units.unit_level = 'commune' then units.unit_code
         when units.unit_level = 'commune' then primary_targets.new_commune_code
-    end as current_commune_code
+    end as commune_code_2025_07
 from units
 left join provinces_crosswalk
     on

@@ -1,13 +1,20 @@
--- Every unit that has reported, on the map its codes refer to, with its
--- province on both maps. Agencies are not on the administrative map: they
--- take the province their report names.
+-- Every unit that has reported, on the map its code refers to, with its area on
+-- both maps. Agencies are not on the administrative map: they take the area of
+-- the province their report names.
 with reported as (
-    select distinct
+    select
         reporting_unit_code,
         map_version,
-        reporting_unit_level,
-        province_code
+        max(reporting_unit_level) as reporting_unit_level,
+        max(province_code) as province_code,
+        (
+            array_agg(reporting_unit_name_sent order by submitted_on desc, file_id desc)
+            filter (where reporting_unit_name_sent is not null)
+        )[1] as reporting_unit_name_sent,
+        min(submitted_on) as first_submitted_on,
+        max(submitted_on) as last_submitted_on
     from {{ ref('stg_submissions__submissions') }}
+    group by reporting_unit_code, map_version
 ),
 
 admin_units as (
@@ -15,13 +22,16 @@ admin_units as (
 )
 
 select
+    reported.map_version || ':' || reported.reporting_unit_code as reporting_unit_key,
     reported.reporting_unit_code,
     reported.map_version,
     reported.reporting_unit_level,
-    coalesce(own_unit.province_code_2025_01, agency_province.province_code_2025_01)
-        as province_code_2025_01,
-    coalesce(own_unit.province_code_2025_07, agency_province.province_code_2025_07)
-        as province_code_2025_07
+    coalesce(own_unit.unit_name, reported.reporting_unit_name_sent) as reporting_unit_name,
+    own_unit.map_version || ':' || own_unit.unit_code as admin_unit_key,
+    reported.province_code,
+    {{ area_of('own_unit', 'agency_province') }},
+    reported.first_submitted_on,
+    reported.last_submitted_on
 from reported
 left join admin_units as own_unit
     on

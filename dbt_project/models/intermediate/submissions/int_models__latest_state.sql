@@ -1,70 +1,86 @@
--- Each model as its most recent report describes it (latest period, then the
--- latest version of that report).
-with current_rows as (
-    select
-        models.*,
-        submissions.period_end,
-        submissions.map_version,
-        coalesce(
-            models.model_code,
-            model_keys.model_code,
-            models.reporting_unit_code || ':' || models.model_name_key
-        ) as model_key
-    from {{ ref('stg_submissions__models') }} as models
-    inner join {{ ref('int_section_versions') }} as versions
-        on
-            models.file_id = versions.file_id
-            and models.reporting_unit_code = versions.reporting_unit_code
-            and models.period_code = versions.period_code
-            and models.submitted_on = versions.submitted_on
-            and versions.section = 'models'
-            and versions.is_latest
-    inner join {{ ref('stg_submissions__submissions') }} as submissions
-        on
-            models.file_id = submissions.file_id
-            and models.reporting_unit_code = submissions.reporting_unit_code
-            and models.period_code = submissions.period_code
-            and models.submitted_on = submissions.submitted_on
-    left join {{ ref('int_model_keys') }} as model_keys
-        on
-            models.model_code is null
-            and models.reporting_unit_code = model_keys.reporting_unit_code
-            and models.model_name_key = model_keys.model_name_key
+-- Each model as its reports describe it: every attribute from the latest report
+-- that states it (latest period, then latest version; a blank cell in a later
+-- report does not erase an earlier value), recognition at the highest level
+-- ever reached. Models known only from other sections are in
+-- int_models__inferred.
+with reports as (
+    select * from {{ ref('int_model_reports') }}
 ),
 
-ranked as (
+described as (
     select
-        *,
-        row_number() over (
-            partition by model_key
-            order by period_end desc, submitted_on desc, file_id desc, source_row desc
-        ) as recency,
-        min(period_end) over (partition by model_key) as first_reported_on,
-        max(period_end) over (partition by model_key) as last_reported_on
-    from current_rows
+        model_key,
+        {{ latest_reported('model_code') }} as model_code,
+        {{ latest_reported('model_name') }} as model_name,
+        {{ latest_reported('field_code') }} as field_code,
+        {{ latest_reported('topic') }} as topic,
+        -- arrays of different lengths cannot be aggregated into one array: the
+        -- codes (snake_case, no commas) travel as text
+        string_to_array({{ latest_reported("array_to_string(lead_organization_codes, ',')") }}, ',')
+            as lead_organization_codes,
+        (array_agg(reporting_unit_code order by period_end desc, submitted_on desc, file_id desc))[1]
+            as reporting_unit_code,
+        (array_agg(reporting_unit_level order by period_end desc, submitted_on desc, file_id desc))[1]
+            as reporting_unit_level,
+        (array_agg(map_version order by period_end desc, submitted_on desc, file_id desc))[1]
+            as map_version,
+        {{ latest_reported("map_version || ':' || host_commune_code") }} as host_admin_unit_key,
+        {{ latest_reported('village') }} as village,
+        {{ latest_reported('start_date') }} as start_date,
+        {{ latest_reported('model_status') }} as model_status,
+        {{ latest_reported('households') }} as households,
+        {{ latest_reported('members') }} as members,
+        {{ latest_reported('parent_model_code') }} as parent_model_code,
+        {{ latest_reported('is_typical') }} as is_typical,
+        (array_agg(period_code order by period_end desc, submitted_on desc, file_id desc))[1]
+            as last_reported_period_code,
+        (array_agg(period_code order by period_end, period_start))[1] as first_reported_period_code,
+        min(period_start) as first_reported_period_start,
+        min(period_end) as first_reported_on,
+        max(period_end) as last_reported_on,
+        count(*) as reports
+    from reports
+    group by model_key
+),
+
+highest_recognition as (
+    select distinct on (model_key)
+        model_key,
+        recognition_level,
+        recognition_year
+    from {{ ref('int_model_recognitions') }}
+    order by model_key asc, recognition_rank desc, recognition_year asc
 )
 
 select
-    model_key,
-    model_code,
-    model_name,
-    field_code,
-    topic,
-    lead_organization_codes,
-    reporting_unit_code,
-    map_version,
-    host_commune_code,
-    village,
-    start_date,
-    model_status,
-    households,
-    members,
-    parent_model_code,
-    recognition_level,
-    recognition_year,
-    is_typical,
-    period_code as last_reported_period_code,
-    first_reported_on,
-    last_reported_on
-from ranked
-where recency = 1
+    described.model_key,
+    described.model_code,
+    described.model_name,
+    described.field_code,
+    described.topic,
+    described.lead_organization_codes,
+    described.map_version || ':' || described.reporting_unit_code as reporting_unit_key,
+    described.reporting_unit_code,
+    described.reporting_unit_level,
+    described.map_version,
+    described.host_admin_unit_key,
+    split_part(described.host_admin_unit_key, ':', 1) as host_map_version,
+    split_part(described.host_admin_unit_key, ':', 2) as host_commune_code,
+    described.village,
+    described.start_date,
+    described.model_status,
+    described.households,
+    described.members,
+    described.parent_model_code,
+    highest_recognition.recognition_level,
+    highest_recognition.recognition_year,
+    described.is_typical,
+    described.last_reported_period_code,
+    described.first_reported_period_code,
+    described.first_reported_period_start,
+    described.first_reported_on,
+    described.last_reported_on,
+    described.reports
+from described
+left join highest_recognition
+    on described.model_key = highest_recognition.model_key

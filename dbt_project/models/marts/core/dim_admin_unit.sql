@@ -16,5 +16,8 @@ select
     map_version = '2025-07' as is_current,
     province_code_2025_01,
     province_code_2025_07,
-    current_commune_code
+    commune_code_2025_07 as current_commune_code,
+    district_code_2025_01,
+    commune_code_2025_01,
+    commune_code_2025_07
 from {{ ref('int_admin_units__mapped') }}

@@ -1,5 +1,5 @@
-{% set first_year = var('calendar_first_year', 2009) %}
-{% set last_year = var('calendar_last_year', 2031) %}
+{% set first_year = var('calendar_first_year') %}
+{% set last_year = var('calendar_last_year') %}
 with days as (
     select day::date as date_day
     from generate_series(
@@ -15,7 +15,7 @@ select
     to_char(date_day, 'YYYY-MM') as month_period_code,
     extract(year from date_day)::integer || '-Q' || extract(quarter from date_day)::integer
         as quarter_period_code,
-    extract(year from date_day)::integer || '-H' || case when extract(month from date_day) <= 6 then 1 else 2 end
-        as half_year_period_code,
+    extract(year from date_day)::integer || '-H'
+    || case when extract(month from date_day) <= 6 then 1 else 2 end as half_year_period_code,
     case when date_day < date '2025-07-01' then '2025-01' else '2025-07' end as map_version_in_force
 from days

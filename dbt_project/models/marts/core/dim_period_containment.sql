@@ -8,5 +8,5 @@ select
 from {{ ref('int_periods') }} as outer_period
 inner join {{ ref('int_periods') }} as inner_period
     on
-        inner_period.period_start >= outer_period.period_start
-        and inner_period.period_end <= outer_period.period_end
+        outer_period.period_start <= inner_period.period_start
+        and outer_period.period_end >= inner_period.period_end

@@ -153,6 +153,7 @@ create table if not exists dq.validation_runs (
     published boolean not null,
     data_docs_path text
 );
+comment on table dq.validation_runs is 'One row per validation of a build: did it pass, was it published, where its Data Docs are.';
 
 create table if not exists dq.expectation_results (
     run_id uuid not null references dq.validation_runs (run_id),
@@ -167,4 +168,57 @@ create table if not exists dq.expectation_results (
     sample_keys jsonb,
     primary key (run_id, suite, expectation)
 );
+alter table dq.expectation_results
+    add column if not exists description text,
+    add column if not exists error text;
 comment on table dq.expectation_results is 'One row per expectation per validation run; sample_keys names failing rows.';
+comment on column dq.expectation_results.description is 'Why the rule exists (the suite file''s meta.why).';
+comment on column dq.expectation_results.error is 'Why the expectation could not be evaluated (it then counts as failed).';
+
+-- Up to 200 failing rows per expectation and run, placed on a submission and a
+-- province so quality can be charted per province over time.
+create table if not exists dq.failing_rows (
+    run_id uuid not null,
+    suite text not null,
+    expectation text not null,
+    row_index integer not null,
+    file_id bigint,
+    reporting_unit_code text,
+    period_code text,
+    province_code text,
+    row_keys jsonb not null,
+    primary key (run_id, suite, expectation, row_index),
+    foreign key (run_id, suite, expectation)
+        references dq.expectation_results (run_id, suite, expectation)
+);
+comment on table dq.failing_rows is 'Failing rows of each expectation per run: submission (file, unit, period), province and keys.';
+comment on column dq.failing_rows.province_code is 'Province of the row''s submission on the 2025-07 map (old provinces merged whole), when the row names a submission.';
+
+create or replace view dq.failures_by_province as
+select
+    runs.run_id,
+    runs.validated_at,
+    runs.published,
+    results.suite,
+    results.expectation,
+    results.severity,
+    failing.province_code,
+    count(*) as failing_rows,
+    count(distinct failing.file_id) as files
+from dq.failing_rows as failing
+inner join dq.expectation_results as results using (run_id, suite, expectation)
+inner join dq.validation_runs as runs using (run_id)
+group by
+    runs.run_id, runs.validated_at, runs.published, results.suite, results.expectation,
+    results.severity, failing.province_code;
+comment on view dq.failures_by_province is 'Failing rows per run, expectation and province (2025-07 map): the data-quality chart.';
+
+-- BI charts data quality, so the read-only role may read dq where it exists.
+do $$
+begin
+    if exists (select from pg_roles where rolname = 'danvan_reader') then
+        grant usage on schema dq to danvan_reader;
+        grant select on all tables in schema dq to danvan_reader;
+    end if;
+end
+$$;

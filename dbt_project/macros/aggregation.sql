@@ -1,0 +1,31 @@
+{#- Combine several values of one series by its aggregation rule (ref_indicators,
+    ref_activities): `sum` adds them; `latest` (stocks) and `rate` (percentages)
+    take the first value in `order_by` (e.g. the last row sent, the latest
+    period). Use inside a group by. -#}
+{% macro combine_by_rule(value, rule, order_by) -%}
+    case
+        when max({{ rule }}) = 'sum' then sum({{ value }})
+        else (array_agg({{ value }} order by {{ order_by }}))[1]
+    end
+{%- endmacro %}
+
+{#- The latest non-blank value of a column over a model's reports (a later report
+    that leaves a cell blank does not erase what an earlier one said). Use
+    inside a group by over int_model_reports. -#}
+{% macro latest_reported(column) -%}
+    (
+        array_agg({{ column }} order by period_end desc, submitted_on desc, file_id desc, source_row desc)
+            filter (where {{ column }} is not null)
+    )[1]
+{%- endmacro %}
+
+{#- Rank of a recognition level: the higher, the more senior. -#}
+{% macro recognition_rank(level) -%}
+    case {{ level }}
+        when 'central' then 4
+        when 'province' then 3
+        when 'district' then 2
+        when 'commune' then 1
+        else 0
+    end
+{%- endmacro %}

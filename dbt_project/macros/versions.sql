@@ -1,0 +1,46 @@
+{#- Keep only the rows that belong to the current version of their section of a
+    unit's report for a period (int_section_versions: a later submitted_on
+    wins, on the same date the later load). Earlier versions stay in raw and in
+    the *__converted models for audit. -#}
+{% macro join_latest_version(rows_alias, section, versions_alias='versions') -%}
+    inner join {{ ref('int_section_versions') }} as {{ versions_alias }}
+        on
+            {{ rows_alias }}.file_id = {{ versions_alias }}.file_id
+            and {{ rows_alias }}.reporting_unit_code = {{ versions_alias }}.reporting_unit_code
+            and {{ rows_alias }}.period_code = {{ versions_alias }}.period_code
+            and {{ rows_alias }}.submitted_on = {{ versions_alias }}.submitted_on
+            and {{ versions_alias }}.section = '{{ section }}'
+            and {{ versions_alias }}.is_latest
+{%- endmacro %}
+
+{#- The header columns every current-value row carries from its report. -#}
+{% macro report_header_columns() -%}
+    {{ return(['reporting_unit_code', 'reporting_unit_key', 'reporting_unit_level', 'map_version',
+               'period_code', 'period_kind', 'period_start', 'period_end']) }}
+{%- endmacro %}
+
+{#- The rows of a *__converted model that belong to the current version of
+    their section, with their report's header (int_submissions__latest) and,
+    for sections about models, the durable model_key. -#}
+{% macro current_version_rows(converted, section, keyed_by_model=true) -%}
+    select
+        {%- if keyed_by_model %}
+        {{ model_key('converted') }} as model_key,
+        {%- endif %}
+        converted.*,
+        submissions.reporting_unit_key,
+        submissions.reporting_unit_level,
+        submissions.map_version,
+        submissions.period_kind,
+        submissions.period_start,
+        submissions.period_end
+    from {{ converted }} as converted
+    {{ join_latest_version('converted', section) }}
+    inner join {{ ref('int_submissions__latest') }} as submissions
+        on
+            converted.reporting_unit_code = submissions.reporting_unit_code
+            and converted.period_code = submissions.period_code
+    {%- if keyed_by_model %}
+    {{ join_model_keys('converted') }}
+    {%- endif %}
+{%- endmacro %}

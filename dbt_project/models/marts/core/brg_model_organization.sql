@@ -1,0 +1,11 @@
+-- Which organisations lead which model: a model can have several; lead_rank 1
+-- is the one its report names first.
+select
+    models.model_key,
+    organizations.organization_type_code,
+    min(organizations.lead_rank)::integer as lead_rank
+from {{ ref('dim_model') }} as models
+cross join
+    lateral unnest(models.lead_organization_codes) with ordinality
+        as organizations (organization_type_code, lead_rank)
+group by models.model_key, organizations.organization_type_code
