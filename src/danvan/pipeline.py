@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from psycopg.types.json import Jsonb
 
 from danvan.ingest.service import IngestReport
+from danvan.publish import revert_snapshots
 from danvan.quality import ValidationReport
 from danvan.transform import DbtResult
 from danvan.warehouse.db import connect
@@ -78,7 +78,8 @@ class RunLog:
     """Records the run as running, then published or failed.
 
     Runs hold the pipeline lock, so a row still 'running' when a new run starts
-    belongs to a run that was killed; it is marked failed.
+    belongs to a run that was killed; it is marked failed. A run that does not
+    publish has its snapshot writes undone, so history only records what passed.
     """
 
     def __init__(self, url: str, run_id: uuid.UUID, summary: NightlySummary) -> None:
@@ -88,15 +89,20 @@ class RunLog:
 
     def __enter__(self) -> RunLog:
         with connect(self.url) as conn:
-            conn.execute(
+            interrupted_since = conn.execute(
                 "update audit.pipeline_runs set status = 'failed', finished_at = now(), "
-                "summary = coalesce(summary, '{}'::jsonb) || %s where status = 'running'",
+                "summary = coalesce(summary, '{}'::jsonb) || %s where status = 'running' "
+                "returning started_at",
                 [Jsonb({"error": "interrupted: the process stopped before the run finished"})],
-            )
-            conn.execute(
-                "insert into audit.pipeline_runs (run_id, started_at, status) values (%s, %s, 'running')",
-                [self.run_id, datetime.now(UTC)],
-            )
+            ).fetchall()
+            if interrupted_since:
+                revert_snapshots(conn, min(started for (started,) in interrupted_since))
+            # The database's clock, the one dbt stamps snapshot versions with.
+            self.started_at = conn.execute(
+                "insert into audit.pipeline_runs (run_id, started_at, status) "
+                "values (%s, clock_timestamp(), 'running') returning started_at",
+                [self.run_id],
+            ).fetchone()[0]
         return self
 
     def finish(self) -> None:
@@ -105,6 +111,8 @@ class RunLog:
     def __exit__(self, exc_type, exc, traceback) -> None:
         if exc is not None:
             self.summary.error = str(exc)
+            with connect(self.url) as conn:
+                revert_snapshots(conn, self.started_at)
             self._write("failed")
             if not isinstance(exc, PipelineFailed) or exc.summary is None:
                 raise PipelineFailed(str(exc), self.summary) from exc

@@ -8,6 +8,8 @@ crashed run leaves ``marts`` as last published.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import psycopg
 from psycopg import sql
 
@@ -66,4 +68,27 @@ def _grant_reader(conn: psycopg.Connection, schema: str) -> None:
         conn.execute(sql.SQL("grant usage on schema {schema} to {role}").format(**names))
         conn.execute(
             sql.SQL("grant select on all tables in schema {schema} to {role}").format(**names)
+        )
+
+
+SNAPSHOT_SCHEMA = "snapshots"
+
+
+def revert_snapshots(conn: psycopg.Connection, since: datetime) -> None:
+    """Undo what dbt snapshot wrote since a run began that did not publish.
+
+    Versions it opened are deleted and versions it closed are reopened, so model
+    history only ever records states that passed validation.
+    """
+    tables = conn.execute(
+        """select table_name from information_schema.columns
+           where table_schema = %s and column_name = 'dbt_valid_from'""",
+        [SNAPSHOT_SCHEMA],
+    ).fetchall()
+    for (table,) in tables:
+        relation = sql.Identifier(SNAPSHOT_SCHEMA, table)
+        conn.execute(sql.SQL("delete from {} where dbt_valid_from >= %s").format(relation), [since])
+        conn.execute(
+            sql.SQL("update {} set dbt_valid_to = null where dbt_valid_to >= %s").format(relation),
+            [since],
         )
