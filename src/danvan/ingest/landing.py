@@ -10,12 +10,16 @@ its good rows stream into ``raw`` with lineage and every bad row goes to
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import psycopg
+from psycopg.copy import QueuedLibpqWriter
 
-from danvan.ingest.readers import FileRejected, StrayCell, excerpt, read_submission_file
+from danvan.ingest.columnar import NotColumnar, csv_chunks, is_columnar
+from danvan.ingest.readers import FileRejected, StrayCell, Table, excerpt, read_submission_file
 from danvan.ingest.records import Problem
 from danvan.ingest.rows import (
     CHUNK_ROWS,
@@ -137,31 +141,28 @@ def _land(
         if isinstance(header, list):
             problems += header
         else:
-            identities[header] = (contents.header.sheet, contents.header.row_number)
+            identities[header.key] = (header, contents.header.sheet, contents.header.row_number)
     loaded = 0
     for table in contents.tables:
         rows = codec.rows(table, file_id, header)
-        chunks = rows.chunks()
-        first = next(chunks, None)  # tables without good rows need no COPY
-        if first is not None:
-            columns = ", ".join(raw_columns(table.section.name))
-            copy_sql = f"copy {RAW_TABLES[table.section.name]} ({columns}) from stdin"
-            with conn.cursor().copy(copy_sql) as copy:
-                copy.write(first)
-                for chunk in chunks:
-                    copy.write(chunk)
+        try:
+            if not is_columnar(rows):
+                raise NotColumnar("a small file, or not UTF-8 CSV")
+            with conn.transaction():
+                _copy_table(conn, table, csv_chunks(rows), "(format csv)")
+            table.rows.close()
+        except NotColumnar:
+            rows = codec.rows(table, file_id, header)
+            _copy_table(conn, table, rows.chunks(), "")
         loaded += rows.loaded
         problems += rows.problems
         stray += rows.stray
-        for identity, where in rows.identities.items():
-            identities.setdefault(identity, where)
-    _copy_rows(conn, "raw.submissions", SUBMISSION_COLUMNS, [
-        (file_id, sheet, row_number, *identity.key, identity.reporting_unit_level,
-         identity.reporting_unit_name_sent, identity.unit_match_method, identity.map_version,
-         identity.province_code, identity.period_kind, identity.period_start,
-         identity.period_end, identity.submitter, identity.notes)
-        for identity, (sheet, row_number) in identities.items()
-    ])  # fmt: skip
+        for key, first in rows.identities.items():
+            identities.setdefault(key, first)
+    _copy_lines(conn, "raw.submissions", SUBMISSION_COLUMNS, (
+        f"{file_id}\t{copy_field(sheet)}\t{row_number}\t{codec.submission_text(identity)}"
+        for identity, sheet, row_number in identities.values()
+    ))  # fmt: skip
     _quarantine(conn, file_id, name, problems, stray)
     quarantined = len({(p.sheet, p.row_number) for p in problems})
     conn.execute(
@@ -171,15 +172,35 @@ def _land(
     return FileResult(name, "loaded", loaded, quarantined, file_id=file_id, problems=problems)
 
 
-def _copy_rows(
-    conn: psycopg.Connection, table: str, columns: tuple[str, ...], rows: list[tuple]
+def _copy_table(
+    conn: psycopg.Connection, table: Table, chunks: Iterator[str | bytes], options: str
 ) -> None:
-    if not rows:
+    """COPY a table's good rows into its raw table."""
+    columns = ", ".join(raw_columns(table.section.name))
+    _copy(conn, f"copy {RAW_TABLES[table.section.name]} ({columns}) from stdin {options}", chunks)
+
+
+def _copy_lines(
+    conn: psycopg.Connection, table: str, columns: tuple[str, ...], lines: Iterator[str]
+) -> None:
+    """COPY rows given as lines of COPY text."""
+    chunks = (
+        "\n".join(chunk) + "\n" for chunk in iter(lambda: list(islice(lines, CHUNK_ROWS)), [])
+    )
+    _copy(conn, f"copy {table} ({', '.join(columns)}) from stdin", chunks)
+
+
+def _copy(conn: psycopg.Connection, copy_sql: str, chunks: Iterator[str | bytes]) -> None:
+    """Send the chunks as they are made; no chunk, no COPY."""
+    first = next(chunks, None)
+    if first is None:
         return
-    with conn.cursor().copy(f"copy {table} ({', '.join(columns)}) from stdin") as copy:
-        for start in range(0, len(rows), CHUNK_ROWS):
-            chunk = rows[start : start + CHUNK_ROWS]
-            copy.write("".join("\t".join(map(copy_field, row)) + "\n" for row in chunk))
+    cursor = conn.cursor()
+    # A worker thread sends while the next chunk is made: the server parses in parallel.
+    with cursor.copy(copy_sql, writer=QueuedLibpqWriter(cursor)) as copy:
+        copy.write(first)
+        for chunk in chunks:
+            copy.write(chunk)
 
 
 def _quarantine(
@@ -199,7 +220,8 @@ def _quarantine(
          STRAY_REASONS[s.code][0], STRAY_REASONS[s.code][1], None)
         for s in stray
     ]  # fmt: skip
-    _copy_rows(conn, "audit.quarantine", QUARANTINE_COLUMNS, entries)
+    lines = ("\t".join(map(copy_field, entry)) for entry in entries)
+    _copy_lines(conn, "audit.quarantine", QUARANTINE_COLUMNS, lines)
 
 
 STRAY_REASONS = {

@@ -87,6 +87,14 @@ class StrayCell:
     code: str
 
 
+@dataclass(frozen=True)
+class CsvSource:
+    """Where a CSV table's rows come from, for a reader that parses the file itself."""
+
+    path: Path
+    delimiter: str
+
+
 @dataclass
 class Table:
     """One section's rows as sent: a worksheet, a CSV file or a JSON list."""
@@ -97,6 +105,7 @@ class Table:
     titles: tuple[str, ...]  # the header as written, to name cells that are not loaded
     rows: Iterable[tuple[int, list]]  # (row number as the sender sees it, cells by position)
     unplaced: dict[int, str] = field(default_factory=dict)  # position -> why it is not loaded
+    csv_source: CsvSource | None = None  # a UTF-8 CSV file, which Arrow may read instead
 
     def title(self, position: int) -> str:
         if position < len(self.titles) and self.titles[position].strip():
@@ -326,7 +335,7 @@ def read_csv(path: Path) -> FileContents:
     sheet = excerpt(path.name, 255)  # the file name is the rows' sheet in their lineage
     handle = path.open("rb", buffering=0)
     try:
-        reader = _csv_reader(handle)
+        reader, utf16 = _csv_reader(handle)
         header = next(reader, None)
         if header is None:
             raise FileRejected(
@@ -347,7 +356,9 @@ def read_csv(path: Path) -> FileContents:
     except BaseException:
         handle.close()
         raise
-    table = Table(section, sheet, columns, tuple(header), _csv_records(handle, reader), unplaced)
+    table = Table(section, sheet, columns, tuple(header), _CsvRecords(handle, reader), unplaced)
+    if not utf16:
+        table.csv_source = CsvSource(path, reader.dialect.delimiter)
     return FileContents("csv", (SUBMISSION.name, section.name), tables=[table])
 
 
@@ -366,8 +377,9 @@ def _csv_section(path: Path) -> Section:
     )
 
 
-def _csv_reader(handle) -> Iterator[list[str]]:
-    """A csv reader over the file as text: UTF-8 (BOM or not) or UTF-16 with a BOM."""
+def _csv_reader(handle) -> tuple[Iterator[list[str]], bool]:
+    """A csv reader over the file as text: UTF-8 (BOM or not) or UTF-16 with a BOM; and
+    whether it is UTF-16."""
     head = handle.read(4)
     handle.seek(0)
     utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
@@ -375,18 +387,29 @@ def _csv_reader(handle) -> Iterator[list[str]]:
     buffered = io.BufferedReader(_GuardedBytes(handle, refuse_nul=not utf16), 1 << 20)
     first_line = buffered.peek(1 << 16).split(b"\n", 1)[0].decode(encoding, "replace")
     delimiter = max(CSV_DELIMITERS, key=first_line.count)
-    return csv.reader(io.TextIOWrapper(buffered, encoding, newline=""), delimiter=delimiter)
+    text = io.TextIOWrapper(buffered, encoding, newline="")
+    return csv.reader(text, delimiter=delimiter), utf16
 
 
-def _csv_records(handle, reader) -> Iterator[tuple[int, list[str]]]:
+class _CsvRecords:
     """(record number, fields) from record 2 on; read errors reject the file."""
-    with handle:
-        try:
-            yield from enumerate(reader, start=2)
-        except csv.Error as error:
-            raise _csv_error(error, reader.line_num) from error
-        except UnicodeDecodeError as error:
-            raise _not_utf8(f"near line {reader.line_num}") from error
+
+    def __init__(self, handle, reader) -> None:
+        self._handle = handle
+        self._reader = reader
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        with self._handle:
+            try:
+                yield from enumerate(self._reader, start=2)
+            except csv.Error as error:
+                raise _csv_error(error, self._reader.line_num) from error
+            except UnicodeDecodeError as error:
+                raise _not_utf8(f"near line {self._reader.line_num}") from error
+
+    def close(self) -> None:
+        """Release the file when another reader reads it instead."""
+        self._handle.close()
 
 
 class _GuardedBytes(io.RawIOBase):

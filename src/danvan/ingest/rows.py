@@ -10,7 +10,7 @@ then cost a few dictionary lookups each.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
@@ -155,20 +155,24 @@ def raw_columns(section_name: str) -> tuple[str, ...]:
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def copy_field(value: object) -> str:
-    """One value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
+def value_text(value: object) -> str | None:
+    """One value as PostgreSQL reads it from text (None: NULL)."""
+    if value is None or isinstance(value, str):
+        return value
     if value is True or value is False:
         return "t" if value else "f"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
     if isinstance(value, list):
         items = ('"' + item.replace("\\", "\\\\").replace('"', '\\"') + '"' for item in value)
-        return copy_field("{" + ",".join(items) + "}")
+        return "{" + ",".join(items) + "}"
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def copy_field(value: object) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    text = value_text(value)
+    return "\\N" if text is None else text.translate(_COPY_ESCAPES)
 
 
 def _getter(positions: list[int | None]) -> Callable[[list], object]:
@@ -184,13 +188,38 @@ def _with_identity(current_identity: list, getter: Callable, values: list) -> tu
     return (current_identity[0], getter(values))
 
 
+@dataclass(frozen=True)
+class TextOutput:
+    """An output bound to a table's columns, judging each distinct input once to the text
+    of its values (the columnar path's view of an output)."""
+
+    positions: tuple[int | None, ...]  # of its inputs in the table; None: an absent column
+    uses_identity: bool
+    width: int  # raw columns
+    cache: dict
+    judge: Callable[[object], tuple | list[CellError]]
+
+    def texts(self, key) -> tuple[str | None, ...] | list[CellError]:
+        """Each value's text (None: NULL) for one input as the row path keys it, or its errors."""
+        found = self.cache.get(key)
+        if found is None:
+            if len(self.cache) >= CACHE_ENTRIES:
+                self.cache.clear()
+            found = self.judge(key)
+            if found.__class__ is not list:
+                found = tuple(map(value_text, found))
+            self.cache[key] = found
+        return found
+
+
 class RowCodec:
     """Judges the rows of any table; judgements are cached across the files of a batch."""
 
     def __init__(self, builder: RecordBuilder) -> None:
         self.builder = builder
         self._caches: dict[tuple[str, int], dict] = {}
-        self._identity_texts: dict[SubmissionIdentity, str] = {}
+        self._text_caches: dict[tuple[str, int], dict] = {}
+        self._part_texts: dict[tuple, str] = {}
 
     def rows(
         self, table: Table, file_id: int, header: SubmissionIdentity | list[Problem] | None
@@ -199,10 +228,22 @@ class RowCodec:
         return TableRows(self, table, file_id, header)
 
     def identity_text(self, identity: SubmissionIdentity) -> str:
-        text = self._identity_texts.get(identity)
-        if text is None:
-            text = self._identity_texts[identity] = "\t".join(map(copy_field, identity.key))
-        return text
+        """The COPY text of the identity columns every raw row carries."""
+        return "\t".join(map(copy_field, identity.key))
+
+    def submission_text(self, identity: SubmissionIdentity) -> str:
+        """The COPY text of a submission's columns in ``raw.submissions`` after its lineage.
+
+        The unit's and the period's columns repeat across submissions: their text is cached.
+        """
+        parts = [self.identity_text(identity)]
+        for part in (identity[3:8], identity[8:11]):  # the unit as matched; the period
+            text = self._part_texts.get(part)
+            if text is None:
+                text = self._part_texts[part] = "\t".join(map(copy_field, part))
+            parts.append(text)
+        parts += (copy_field(identity.submitter), copy_field(identity.notes))
+        return "\t".join(parts)
 
     def outputs(self, table: Table, current_identity: list) -> list[tuple]:
         """(getter, cache, judge) of each output of the table's section.
@@ -221,10 +262,31 @@ class RowCodec:
             outputs.append((getter, cache, partial(self.judge, output, columns)))
         return outputs
 
+    def text_outputs(self, table: Table) -> list[TextOutput]:
+        """The outputs of the table's section, judged to the text of their values."""
+        positions = {name: p for p, name in enumerate(table.columns) if name}
+        return [
+            TextOutput(
+                tuple(positions.get(name) for name in output.inputs),
+                output.uses_identity,
+                len(output.columns),
+                self._text_caches.setdefault((table.section.name, index), {}),
+                partial(self.values, output, tuple(table.section.column(n) for n in output.inputs)),
+            )
+            for index, output in enumerate(SECTION_OUTPUTS[table.section.name])
+        ]
+
     def judge(
         self, output: Output, columns: tuple[Column, ...], key
     ) -> str | tuple[CellError, ...]:
         """The COPY text of an output for one distinct input, or what is wrong with the input."""
+        values = self.values(output, columns, key)
+        if values.__class__ is list:
+            return tuple(values)
+        return "\t".join(map(copy_field, values))
+
+    def values(self, output: Output, columns: tuple[Column, ...], key) -> tuple | list[CellError]:
+        """The typed values of an output for one input, or the errors found in the input."""
         identity = None
         if output.uses_identity:
             identity, key = key
@@ -237,16 +299,15 @@ class RowCodec:
             except CellError as error:
                 errors.append(error.at(column.name))
         if errors:
-            return tuple(errors)
+            return errors
         try:
-            typed = (
+            return (
                 output.build(self.builder, identity, values)
                 if output.build
                 else (*values.values(),)
             )
         except CellError as error:
-            return (error if error.column else error.at(output.inputs[0]),)
-        return "\t".join(map(copy_field, typed))
+            return [error if error.column else error.at(output.inputs[0])]
 
 
 class TableRows:
@@ -266,10 +327,12 @@ class TableRows:
         self.loaded = 0
         self.problems: list[Problem] = []
         self.stray: list[StrayCell] = []
-        self.identities: dict[SubmissionIdentity, tuple[str, int]] = {}
+        # Each submission named by the rows, with where it is first met.
+        self.identities: dict[tuple, tuple[SubmissionIdentity, str, int]] = {}
         # Identity cells of CSV rows -> (submission, its COPY text) or the problems.
         self._submissions: dict[tuple, tuple[SubmissionIdentity, str] | list[Problem]] = {}
         positions = [p for p, name in enumerate(table.columns) if name in SUBMISSION.column_names]
+        self.identity_positions = positions
         self._identity_names = [table.columns[p] for p in positions]
         self._identity_cells = (
             itemgetter(*positions)
@@ -277,8 +340,9 @@ class TableRows:
             else lambda values: tuple(values[p] for p in positions)
         )
 
-    def chunks(self) -> Iterator[str]:
-        """COPY text of the good rows, a few thousand at a time, as the reader delivers them.
+    def chunks(self, rows: Iterable[tuple[int, list]] | None = None) -> Iterator[str]:
+        """COPY text of the good rows, a few thousand at a time, as the reader delivers them
+        (``rows``: these rows of the table instead of all of them).
 
         This loop runs once per row sent: everything in it is a dictionary hit
         or a list operation; judging happens only for inputs not met before.
@@ -294,21 +358,19 @@ class TableRows:
         identity_cells, submissions = self._identity_cells, self._submissions
         prefix = f"{self.file_id}\t{copy_field(table.sheet)}"
         lines: list[str] = []
-        for number, row in table.rows:
+        for number, row in table.rows if rows is None else rows:
             values = row if len(row) == width else self._fit(number, row, width)
             if unplaced:
                 self._stray_cells(number, values, unplaced)
             if per_row_identity:
                 key = identity_cells(values)
-                found = submissions.get(key)
-                if found is None:
-                    found = self._new_submission(number, key)
+                found = submissions.get(key) or self.submission(number, key)
                 if found.__class__ is list:
-                    self._reject(number, values, found)
+                    self.reject(number, values, found)
                     continue
                 current_identity[0], identity_text = found
             elif header_invalid:
-                self._reject(number, values, [_header_invalid(table.sheet, number)])
+                self.reject(number, values, [_header_invalid(table.sheet, number)])
                 continue
             parts = [prefix, str(number), identity_text]
             errors = None
@@ -333,13 +395,17 @@ class TableRows:
                     yield "\n".join(lines) + "\n"
                     lines = []
             else:
-                self._reject(number, values, errors)
+                self.reject(number, values, errors)
         if lines:
             self.loaded += len(lines)
             yield "\n".join(lines) + "\n"
 
-    def _new_submission(self, number: int, key: tuple) -> tuple[SubmissionIdentity, str] | list:
-        """Judge identity cells not met before in this table: CSV rows carry their submission."""
+    def submission(self, number: int, key: tuple) -> tuple[SubmissionIdentity, str] | list:
+        """The submission named by a row's identity cells (CSV rows carry their submission)
+        with its COPY text, or the problems; ``number``: the row where they are met."""
+        found = self._submissions.get(key)
+        if found is not None:
+            return found
         cells = dict(zip(self._identity_names, key, strict=True))
         identity = self.codec.builder.identity(
             SheetRow(SUBMISSION.name, self.table.sheet, number, cells)
@@ -347,8 +413,9 @@ class TableRows:
         if isinstance(identity, list):
             found = identity
         else:
-            found = (identity, self.codec.identity_text(identity))
-            self.identities.setdefault(identity, (self.table.sheet, number))
+            first = self.identities.setdefault(identity.key, (identity, self.table.sheet, number))
+            conflict = _conflict(first, identity, cells)
+            found = conflict or (first[0], self.codec.identity_text(identity))
         self._submissions[key] = found
         return found
 
@@ -356,19 +423,21 @@ class TableRows:
         """A row with exactly one cell per header position; cells past the header are stray."""
         for position in range(width, len(row)):
             if not is_blank(row[position]):
-                self.stray.append(self._stray(number, position, row[position], "unknown_column"))
+                self.stray.append(
+                    self.stray_cell(number, position, row[position], "unknown_column")
+                )
         return list(row[:width]) + [None] * (width - len(row))
 
     def _stray_cells(self, number: int, values: list, unplaced: tuple) -> None:
         for position, code in unplaced:
             if not is_blank(values[position]):
-                self.stray.append(self._stray(number, position, values[position], code))
+                self.stray.append(self.stray_cell(number, position, values[position], code))
 
-    def _stray(self, number: int, position: int, value: object, code: str) -> StrayCell:
+    def stray_cell(self, number: int, position: int, value: object, code: str) -> StrayCell:
         title = self.table.title(position)
         return StrayCell(self.table.sheet, number, title, excerpt(cell_text(value)), code)
 
-    def _reject(self, number: int, values: list, errors: list) -> None:
+    def reject(self, number: int, values: list, errors: list) -> None:
         """Quarantine a row with what was wrong; a row with nothing in it is no row at all."""
         if all(is_blank(value) for value in values):
             return
@@ -387,6 +456,41 @@ class TableRows:
             self.problems.append(
                 problem_at(self.table.sheet, number, error.column, value, error, row_values)
             )
+
+
+# Details of a submission its rows must agree on (the unit may be spelled in any way).
+SUBMISSION_DETAILS = {
+    "reporting_unit_level": "reporting_unit_level",
+    "map_version": "map_version",
+    "province_code": "province",
+    "submitter": "submitter",
+    "notes": "notes",
+}
+
+
+def _conflict(
+    first: tuple[SubmissionIdentity, str, int], identity: SubmissionIdentity, cells: dict
+) -> list[Problem] | None:
+    """Why rows naming one report (unit, period, date sent) cannot describe it differently."""
+    earlier, sheet, number = first
+    for field_name, column in SUBMISSION_DETAILS.items():
+        was, now = getattr(earlier, field_name), getattr(identity, field_name)
+        if was != now:
+            return [
+                Problem(
+                    sheet, None, column, excerpt(cell_text(cells.get(column))),
+                    "conflicting_submission",
+                    f"row {number} gives this report ({identity.reporting_unit_code}, "
+                    f"{identity.period_code}, sent {identity.submitted_on:%d/%m/%Y}) as "
+                    f"'{excerpt(str(was), 60)}', this row as '{excerpt(str(now), 60)}'; "
+                    "the rows of one report must agree",
+                    f"dòng {number} ghi báo cáo này ({identity.reporting_unit_code}, "
+                    f"{identity.period_code}, gửi ngày {identity.submitted_on:%d/%m/%Y}) là "
+                    f"'{excerpt(str(was), 60)}', dòng này là '{excerpt(str(now), 60)}'; "
+                    "các dòng của cùng một báo cáo phải thống nhất",
+                )
+            ]  # fmt: skip
+    return None
 
 
 def _header_invalid(sheet: str, number: int) -> Problem:

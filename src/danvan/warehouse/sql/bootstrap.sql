@@ -25,11 +25,14 @@ create table if not exists raw.files (
 );
 comment on table raw.files is 'Every file received: loaded (possibly with quarantined rows) or rejected whole, with why.';
 
+-- Rows are written by COPY in the same transaction as their file's row in raw.files.
+-- A per-row foreign key would triple the cost of COPY, so instead the raw GX suites
+-- check that every row joins its submission and every submission its loaded file.
 -- Every section row carries its submission identity
 -- (reporting_unit_code, period_code, submitted_on) and its lineage.
 -- model_name_key is the name folded for matching (case, diacritics, spacing).
 create table if not exists raw.submissions (
-    file_id bigint not null references raw.files (file_id),
+    file_id bigint not null,
     sheet text not null,
     row_number integer not null,
     reporting_unit_code text not null,
@@ -49,7 +52,7 @@ create table if not exists raw.submissions (
 );
 
 create table if not exists raw.models (
-    file_id bigint not null references raw.files (file_id),
+    file_id bigint not null,
     sheet text not null,
     row_number integer not null,
     reporting_unit_code text not null,
@@ -75,7 +78,7 @@ create table if not exists raw.models (
 );
 
 create table if not exists raw.indicator_values (
-    file_id bigint not null references raw.files (file_id),
+    file_id bigint not null,
     sheet text not null,
     row_number integer not null,
     reporting_unit_code text not null,
@@ -92,7 +95,7 @@ create table if not exists raw.indicator_values (
 );
 
 create table if not exists raw.contributions (
-    file_id bigint not null references raw.files (file_id),
+    file_id bigint not null,
     sheet text not null,
     row_number integer not null,
     reporting_unit_code text not null,
@@ -110,7 +113,7 @@ create table if not exists raw.contributions (
 );
 
 create table if not exists raw.unit_activities (
-    file_id bigint not null references raw.files (file_id),
+    file_id bigint not null,
     sheet text not null,
     row_number integer not null,
     reporting_unit_code text not null,
@@ -121,6 +124,12 @@ create table if not exists raw.unit_activities (
     value_qualifier text,
     primary key (file_id, sheet, row_number)
 );
+
+alter table raw.submissions drop constraint if exists submissions_file_id_fkey;
+alter table raw.models drop constraint if exists models_file_id_fkey;
+alter table raw.indicator_values drop constraint if exists indicator_values_file_id_fkey;
+alter table raw.contributions drop constraint if exists contributions_file_id_fkey;
+alter table raw.unit_activities drop constraint if exists unit_activities_file_id_fkey;
 
 create table if not exists audit.quarantine (
     quarantine_id bigint generated always as identity primary key,

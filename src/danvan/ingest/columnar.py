@@ -1,0 +1,230 @@
+"""Judge a large CSV column by column: Arrow parses it, each distinct input is judged once.
+
+The row path (``rows.TableRows``) spends a few microseconds of Python on every
+row; for a bulk export of a million rows that is most of the landing time. Here
+Arrow parses the file in C++, each output's distinct inputs are judged by the
+same ``RowCodec`` judgements, and the results are spread back over the rows by
+index, so the Python work grows with the distinct values, not with the rows. Good
+rows are written as CSV for ``COPY … (format csv)``; rows with an invalid value or
+submission are quarantined exactly as the row path does it.
+
+Whatever Arrow cannot read the way the row path reads it (a ragged or blank line,
+invalid UTF-8, a record longer than a block) raises ``NotColumnar``; the caller
+then lands the file through the row path, which decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from danvan.ingest.readers import MAX_CSV_LINE_BYTES, CsvSource, is_blank
+from danvan.ingest.rows import IDENTITY, TableRows, TextOutput
+
+COLUMNAR_MIN_BYTES = 1 << 20  # smaller files land faster through the row path
+ROWS_PER_GROUP = 100_000  # rows judged together; Arrow's fixed costs are per group
+
+
+class NotColumnar(Exception):
+    """Arrow cannot read this file exactly as the row path would."""
+
+
+def is_columnar(rows: TableRows) -> bool:
+    source = rows.table.csv_source
+    return (
+        source is not None
+        and rows.header is None
+        and source.path.stat().st_size >= COLUMNAR_MIN_BYTES
+        and not any("\n" in title or "\r" in title for title in rows.table.titles)
+    )
+
+
+def csv_chunks(rows: TableRows) -> Iterator[bytes]:
+    """The good rows of ``rows.table`` as CSV in raw column order, a group at a time.
+
+    Problems, stray cells, submissions and the count of loaded rows accumulate in
+    ``rows`` as on the row path.
+    """
+    outputs = rows.codec.text_outputs(rows.table)
+    first_number = 2  # record 1 is the header
+    for group in _groups(rows.table.csv_source, len(rows.table.titles)):
+        cells = [column.combine_chunks() for column in group.columns]
+        yield _group_csv(rows, outputs, cells, first_number)
+        first_number += group.num_rows
+
+
+def _groups(source: CsvSource, width: int) -> Iterator[pa.Table]:
+    names = [f"c{position}" for position in range(width)]
+    try:
+        reader = pacsv.open_csv(
+            source.path,
+            read_options=pacsv.ReadOptions(
+                column_names=names, skip_rows=1, block_size=MAX_CSV_LINE_BYTES
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=source.delimiter,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=False,  # the row path counts blank lines as records
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        batches, count = [], 0
+        for batch in reader:
+            batches.append(batch)
+            count += batch.num_rows
+            if count >= ROWS_PER_GROUP:
+                yield pa.Table.from_batches(batches)
+                batches, count = [], 0
+        if count:
+            yield pa.Table.from_batches(batches)
+    except pa.ArrowException as error:
+        raise NotColumnar(str(error)) from error
+
+
+def _group_csv(
+    rows: TableRows, outputs: list[TextOutput], cells: list[pa.Array], first_number: int
+) -> bytes:
+    size = len(cells[0])
+    rejected: dict[int, list] = {}  # row index in the group -> what is wrong with it
+    _stray_cells(rows, cells, first_number)
+    submission_ids, identities, identity_columns = _submissions(rows, cells, first_number, rejected)
+    columns = [
+        pa.array([str(rows.file_id)] * size),
+        pa.array([rows.table.sheet] * size),
+        pa.array(range(first_number, first_number + size), pa.int64()),
+        *identity_columns,
+    ]
+    errors: dict[int, list] = {}  # row index -> the errors in its inputs, output by output
+    for output in outputs:
+        columns += _output_columns(output, cells, submission_ids, identities, errors)
+    rejected.update((index, found) for index, found in errors.items() if index not in rejected)
+    good = pa.table({str(index): column for index, column in enumerate(columns)})
+    if rejected:
+        for index in sorted(rejected):
+            values = [column[index].as_py() for column in cells]
+            rows.reject(first_number + index, values, rejected[index])
+        good = good.filter(pc.invert(pc.is_in(pa.array(range(size)), pa.array(list(rejected)))))
+    rows.loaded += good.num_rows
+    sink = pa.BufferOutputStream()
+    pacsv.write_csv(good, sink, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
+    return sink.getvalue().to_pybytes()
+
+
+def _stray_cells(rows: TableRows, cells: list[pa.Array], first_number: int) -> None:
+    """Cells in columns that are not loaded, as the row path records them."""
+    unplaced = rows.table.unplaced
+    if not unplaced:
+        return
+    filled = (
+        pc.or_(*(pc.greater(pc.binary_length(cells[p]), 0) for p in unplaced))
+        if len(unplaced) > 1
+        else pc.greater(pc.binary_length(cells[next(iter(unplaced))]), 0)
+    )
+    for index in pc.indices_nonzero(filled).to_pylist():
+        for position, code in unplaced.items():
+            value = cells[position][index].as_py()
+            if not is_blank(value):
+                rows.stray.append(rows.stray_cell(first_number + index, position, value, code))
+
+
+def _submissions(
+    rows: TableRows, cells: list[pa.Array], first_number: int, rejected: dict[int, list]
+) -> tuple[pa.Array, list, list[pa.Array]]:
+    """Per row, which distinct submission it names; the submissions; the identity columns."""
+    arrays = [cells[p] for p in rows.identity_positions]
+    ids, firsts = _distinct(arrays, len(cells[0]))
+    keys = zip(*(array.take(firsts).to_pylist() for array in arrays), strict=True)
+    identities, texts, invalid = [], [], []
+    for index, (first, key) in enumerate(zip(firsts.to_pylist(), keys, strict=True)):
+        found = rows.submission(first_number + first, key)
+        if found.__class__ is list:
+            identities.append(None)
+            texts.append((None,) * len(IDENTITY))
+            invalid.append(index)
+        else:
+            identity = found[0]
+            identities.append(identity)
+            texts.append(
+                (
+                    identity.reporting_unit_code,
+                    identity.period_code,
+                    identity.submitted_on.isoformat(),
+                )
+            )
+    if invalid:
+        for index in pc.indices_nonzero(pc.is_in(ids, pa.array(invalid, pa.int64()))).to_pylist():
+            key = tuple(cells[p][index].as_py() for p in rows.identity_positions)
+            rejected[index] = rows.submission(first_number + index, key)
+    columns = [pa.array(column, pa.string()).take(ids) for column in zip(*texts, strict=True)]
+    return ids, identities, columns
+
+
+def _output_columns(
+    output: TextOutput,
+    cells: list[pa.Array],
+    submission_ids: pa.Array,
+    identities: list,
+    errors: dict[int, list],
+) -> list[pa.Array]:
+    """An output's raw columns for every row; the errors of rows with invalid inputs."""
+    size = len(cells[0])
+    arrays = [cells[p] for p in output.positions if p is not None]
+    if output.uses_identity:
+        arrays.insert(0, submission_ids)
+    ids, firsts = _distinct(arrays, size)
+    present = iter(zip(*(array.take(firsts).to_pylist() for array in arrays), strict=True))
+    judgements, invalid, judged_errors = [], [], {}
+    for index, found in enumerate(present):
+        found = iter(found)
+        identity = identities[next(found)] if output.uses_identity else None
+        inputs = tuple(None if p is None else next(found) for p in output.positions)
+        key = inputs[0] if len(inputs) == 1 else inputs
+        if output.uses_identity:
+            if identity is None:  # the row is rejected for its submission already
+                judgements.append((None,) * output.width)
+                continue
+            key = (identity, key)
+        texts = output.texts(key)
+        if texts.__class__ is list:
+            invalid.append(index)
+            judged_errors[index] = texts
+            judgements.append((None,) * output.width)
+        else:
+            judgements.append(texts)
+    if invalid:
+        for index in pc.indices_nonzero(pc.is_in(ids, pa.array(invalid, pa.int64()))).to_pylist():
+            errors.setdefault(index, []).extend(judged_errors[ids[index].as_py()])
+    return [pa.array(column, pa.string()).take(ids) for column in zip(*judgements, strict=True)]
+
+
+def _distinct(arrays: list[pa.Array], size: int) -> tuple[pa.Array, pa.Array]:
+    """Per row, the number of its combination of values (numbered in order of first
+    appearance); and the first row of each combination."""
+    if not arrays:
+        return pa.nulls(size, pa.int64()).fill_null(0), pa.array([0] if size else [], pa.int64())
+    ids, combinations = None, 1
+    for array in arrays:
+        encoded = pc.dictionary_encode(array)
+        codes, count = encoded.indices.cast(pa.int64()), max(len(encoded.dictionary), 1)
+        if ids is None:
+            ids, combinations = codes, count
+            continue
+        if combinations * count >= 1 << 62:  # renumber the combinations met so far
+            ids = pc.dictionary_encode(ids).indices.cast(pa.int64())
+            combinations = max(len(pc.unique(ids)), 1)
+        ids, combinations = pc.add(pc.multiply(ids, count), codes), combinations * count
+    if len(arrays) > 1:
+        ids = pc.dictionary_encode(ids).indices.cast(pa.int64())
+    highest_so_far = pc.cumulative_max(ids)
+    before = pa.concat_arrays([pa.array([-1], pa.int64()), highest_so_far.slice(0, size - 1)])
+    return ids, pc.indices_nonzero(pc.greater(ids, before))
