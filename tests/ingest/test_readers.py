@@ -201,10 +201,10 @@ def test_a_sheet_named_like_a_section_without_its_columns_rejects_the_file(tmp_p
         "Thông tin chung": HEADER_SHEET,
         "Chỉ tiêu": [["Mã mô hình", "Chỉ tiêu", "Số"], ["TK-1", "patrols", 12]],
     })  # fmt: skip
-    # WHEN it is read
+    # WHEN its tables are read
     # THEN the file is refused, naming the sheet and what is missing
     with pytest.raises(FileRejected) as refused:
-        read_submission_file(path)
+        list(read_submission_file(path).tables)
     assert refused.value.code == "missing_columns"
     assert "sheet 'Chỉ tiêu'" in refused.value.reason_en
     assert "value" in refused.value.reason_en

@@ -19,11 +19,15 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+
+from defusedxml import ElementTree
 
 from danvan.ingest.format import (
     CSV_IDENTITY_COLUMNS,
@@ -118,7 +122,7 @@ class FileContents:
     file_format: str
     sections: tuple[str, ...]
     header: SheetRow | None = None  # the submission header (xlsx, json); CSV rows carry their own
-    tables: list[Table] = field(default_factory=list)
+    tables: Iterable[Table] = field(default_factory=list)  # a workbook's: as its sheets are parsed
     stray: list[StrayCell] = field(default_factory=list)
 
 
@@ -484,40 +488,102 @@ Grid = list[list[CellValue]]
 
 
 def read_xlsx(path: Path) -> FileContents:
-    has_booleans = _check_xlsx_container(path)
-    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
-
+    """The header and stray sheets at once; the tables as they are iterated, while a
+    worker thread parses the next sheets (calamine releases the GIL while it parses)."""
+    sheets = _SheetLoader(path)
     try:
-        with CalamineWorkbook.from_path(str(path)) as workbook:
-            grids = {
-                meta.name: _grid(workbook.get_sheet_by_name(meta.name), has_booleans)
-                for meta in workbook.sheets_metadata
-                if meta.typ == SheetTypeEnum.WorkSheet
-                and header_key(meta.name) not in IGNORED_SHEETS
-            }
-    except (CalamineError, ValueError) as error:
-        raise FileRejected(
-            "invalid_xlsx",
-            f"the workbook cannot be read: {excerpt(str(error))}",
-            f"không đọc được bảng tính: {excerpt(str(error))}",
-        ) from error
-    contents = FileContents("xlsx", tuple(section.name for section in (SUBMISSION, *ROW_SECTIONS)))
-    assigned = _assign_sheets(grids)
-    for sheet_name, grid in grids.items():
-        section_name = assigned.get(sheet_name)
-        if section_name is None:
-            _stray_sheet(contents, sheet_name, grid)
-        elif section_name == SUBMISSION.name:
-            contents.header = _key_value_sheet(contents, sheet_name, grid)
-        else:
-            contents.tables.append(_tabular_sheet(SECTIONS_BY_NAME[section_name], sheet_name, grid))
-    if contents.header is None:
-        raise FileRejected(
-            "missing_sheet",
-            f"no '{SUBMISSION.sheet_vi}' ({SUBMISSION.sheet_en}) sheet with the unit and period",
-            f"thiếu trang '{SUBMISSION.sheet_vi}' ghi đơn vị và kỳ báo cáo",
+        contents = FileContents(
+            "xlsx", tuple(section.name for section in (SUBMISSION, *ROW_SECTIONS))
         )
+        assigned = _assign_sheets(sheets.names, sheets.grid)
+        tabular = []
+        for sheet_name in sheets.names:
+            section_name = assigned.get(sheet_name)
+            if section_name is None:
+                _stray_sheet(contents, sheet_name, sheets.grid(sheet_name))
+            elif section_name == SUBMISSION.name:
+                contents.header = _key_value_sheet(contents, sheet_name, sheets.grid(sheet_name))
+            else:
+                tabular.append((SECTIONS_BY_NAME[section_name], sheet_name))
+        if contents.header is None:
+            raise FileRejected(
+                "missing_sheet",
+                f"no '{SUBMISSION.sheet_vi}' ({SUBMISSION.sheet_en}) sheet with the unit and period",
+                f"thiếu trang '{SUBMISSION.sheet_vi}' ghi đơn vị và kỳ báo cáo",
+            )
+    except BaseException:
+        sheets.close()
+        raise
+    contents.tables = sheets.tables(tabular)
     return contents
+
+
+class _SheetLoader:
+    """A workbook's worksheets as grids on demand. Each sheet's part is checked, then a
+    worker thread parses it (calamine releases the GIL) while the next one is checked
+    and, later, while the caller lands the sheets already parsed."""
+
+    def __init__(self, path: Path) -> None:
+        from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
+
+        self._errors = (CalamineError, ValueError)
+        container = _CheckedWorkbook(path)
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx")
+        self._workbook = None
+        try:
+            with self._unreadable_as_rejected():
+                self._workbook = CalamineWorkbook.from_path(str(path))
+                self.names = [
+                    meta.name
+                    for meta in self._workbook.sheets_metadata
+                    if meta.typ == SheetTypeEnum.WorkSheet
+                    and header_key(meta.name) not in IGNORED_SHEETS
+                ]
+            self._sheets = {}
+            for name in self.names:
+                has_booleans = container.check_sheet(name)
+                self._sheets[name] = self._worker.submit(self._parse, name, has_booleans)
+            container.check_rest()
+        except BaseException:
+            self.close()
+            raise
+        finally:
+            container.close()
+        self._grids: dict[str, Grid] = {}
+
+    def _parse(self, name: str, has_booleans: bool):
+        return self._workbook.get_sheet_by_name(name), has_booleans
+
+    @contextmanager
+    def _unreadable_as_rejected(self) -> Iterator[None]:
+        try:
+            yield
+        except self._errors as error:
+            raise FileRejected(
+                "invalid_xlsx",
+                f"the workbook cannot be read: {excerpt(str(error))}",
+                f"không đọc được bảng tính: {excerpt(str(error))}",
+            ) from error
+
+    def grid(self, name: str) -> Grid:
+        if name not in self._grids:
+            with self._unreadable_as_rejected():
+                self._grids[name] = _grid(*self._sheets[name].result())
+        return self._grids[name]
+
+    def tables(self, tabular: list[tuple[Section, str]]) -> Iterator[Table]:
+        """Each tabular sheet's table, once its sheet is parsed; then the workbook is closed."""
+        try:
+            for section, name in tabular:
+                yield _tabular_sheet(section, name, self.grid(name))
+                self._grids.pop(name)  # its rows are landed: let its memory go
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._worker.shutdown(cancel_futures=True)
+        if self._workbook is not None:
+            self._workbook.close()
 
 
 # Cheap searches over each worksheet's XML as it is decompressed. A cell ref past
@@ -535,69 +601,125 @@ XML_PROLOGUE_BYTES = 1 << 16
 _CHUNK = 1 << 20
 
 
-def _check_xlsx_container(path: Path) -> bool:
-    """Reject what is not a workbook, zip bombs, XML entities and sheets of absurd extent.
+class _CheckedWorkbook:
+    """A workbook's zip container, checked part by part before calamine reads the part.
 
-    Returns whether any sheet has boolean cells.
+    Not a workbook, a zip bomb, XML entities or a sheet of absurd extent reject the
+    file. Every part but the worksheets is checked at once; a worksheet is checked by
+    ``check_sheet`` just before it is parsed, so parsing one overlaps checking the next.
     """
-    with path.open("rb") as handle:
-        magic = handle.read(8)
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise FileRejected(
-            "not_xlsx",
-            "this is an old Excel 97-2003 (.xls) workbook renamed .xlsx; save it as .xlsx",
-            "đây là bảng tính Excel 97-2003 (.xls) bị đổi tên; hãy lưu lại dạng .xlsx",
-        )
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise FileRejected(
-            "not_xlsx",
-            "the file is not an Excel .xlsx workbook (not a zip container)",
-            "tệp không phải bảng tính Excel .xlsx",
-        ) from error
-    with archive:
-        members = archive.infolist()
-        names = {member.filename for member in members}
-        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+
+    def __init__(self, path: Path) -> None:
+        with path.open("rb") as handle:
+            magic = handle.read(8)
+        if magic.startswith(b"\xd0\xcf\x11\xe0"):
             raise FileRejected(
                 "not_xlsx",
-                "the zip container is not an Excel workbook (no xl/workbook.xml)",
-                "tệp nén không phải bảng tính Excel (thiếu xl/workbook.xml)",
+                "this is an old Excel 97-2003 (.xls) workbook renamed .xlsx; save it as .xlsx",
+                "đây là bảng tính Excel 97-2003 (.xls) bị đổi tên; hãy lưu lại dạng .xlsx",
             )
-        if len(members) > MAX_XLSX_MEMBERS:
-            raise _bomb(f"{len(members):,} parts")
-        total = 0
-        has_booleans = False
-        for member in members:
-            if member.file_size > _CHUNK and member.file_size > MAX_XLSX_COMPRESSION_RATIO * max(
-                member.compress_size, 1
-            ):
-                raise _bomb(member.filename)
-            try:
-                size, booleans = _check_member(archive, member, MAX_XLSX_UNCOMPRESSED_BYTES - total)
-            except (
-                zipfile.BadZipFile,
-                zlib.error,
-                EOFError,
-                NotImplementedError,
-                RuntimeError,
-            ) as error:
+        try:
+            self._archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, ValueError) as error:
+            raise FileRejected(
+                "not_xlsx",
+                "the file is not an Excel .xlsx workbook (not a zip container)",
+                "tệp không phải bảng tính Excel .xlsx",
+            ) from error
+        try:
+            self._unchecked = {member.filename: member for member in self._archive.infolist()}
+            if not {"[Content_Types].xml", "xl/workbook.xml"} <= self._unchecked.keys():
                 raise FileRejected(
-                    "invalid_xlsx",
-                    f"the workbook is damaged or encrypted ({member.filename}: {excerpt(str(error))})",
-                    f"bảng tính bị hỏng hoặc có mật khẩu ({member.filename})",
-                ) from error
-            total += size
-            has_booleans |= booleans
-    return has_booleans
+                    "not_xlsx",
+                    "the zip container is not an Excel workbook (no xl/workbook.xml)",
+                    "tệp nén không phải bảng tính Excel (thiếu xl/workbook.xml)",
+                )
+            if len(self._unchecked) > MAX_XLSX_MEMBERS:
+                raise _bomb(f"{len(self._unchecked):,} parts")
+            for member in self._unchecked.values():
+                if (
+                    member.file_size > _CHUNK
+                    and member.file_size > MAX_XLSX_COMPRESSION_RATIO * max(member.compress_size, 1)
+                ):
+                    raise _bomb(member.filename)
+            self._total = 0
+            for name in [name for name in self._unchecked if not _is_sheet(name)]:
+                self._check(name)
+            self._sheet_parts = self._sheet_parts_by_name()
+        except BaseException:
+            self.close()
+            raise
+
+    def check_sheet(self, sheet: str) -> bool:
+        """Check the part of one worksheet (all remaining parts, if it cannot be told
+        which); return whether it has boolean cells."""
+        part = self._sheet_parts.get(sheet)
+        parts = [part] if part in self._unchecked else list(self._unchecked)
+        return any([self._check(name) for name in parts])
+
+    def check_rest(self) -> None:
+        """Check the parts no sheet read: a bomb anywhere in the file rejects it."""
+        for name in list(self._unchecked):
+            self._check(name)
+
+    def close(self) -> None:
+        self._archive.close()
+
+    def _check(self, name: str) -> bool:
+        member = self._unchecked.pop(name)
+        try:
+            size, booleans = _check_member(
+                self._archive, member, MAX_XLSX_UNCOMPRESSED_BYTES - self._total
+            )
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+        ) as error:
+            raise FileRejected(
+                "invalid_xlsx",
+                f"the workbook is damaged or encrypted ({name}: {excerpt(str(error))})",
+                f"bảng tính bị hỏng hoặc có mật khẩu ({name})",
+            ) from error
+        self._total += size
+        return booleans
+
+    def _sheet_parts_by_name(self) -> dict[str, str]:
+        """Sheet name -> its part, from the (already checked) workbook and its relations."""
+        try:
+            workbook = ElementTree.fromstring(self._archive.read("xl/workbook.xml"))
+            relations = ElementTree.fromstring(self._archive.read("xl/_rels/workbook.xml.rels"))
+        except (KeyError, ValueError, ElementTree.ParseError):
+            return {}  # calamine decides whether the workbook can be read
+        targets = {
+            relation.get("Id"): relation.get("Target", "")
+            for relation in relations
+            if relation.tag.endswith("Relationship")
+        }
+        parts = {}
+        for sheet in workbook.iter():
+            if sheet.tag.endswith("}sheet"):
+                target = targets.get(sheet.get(f"{{{_OFFICE_RELATIONSHIPS}}}id"), "")
+                parts[sheet.get("name")] = (
+                    target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                )
+        return parts
+
+
+_OFFICE_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _is_sheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 
 def _check_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int):
     """Decompress with a cap (declared sizes can lie); check XML prologues and sheet extents."""
     name = member.filename
     is_xml = name.endswith((".xml", ".rels", ".vml"))
-    is_sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
+    is_sheet = _is_sheet(name)
     size = 0
     prologue = b""
     carry = b""
@@ -729,16 +851,18 @@ def _grid(sheet, has_booleans: bool) -> Grid:
     return rows
 
 
-def _assign_sheets(grids: dict[str, Grid]) -> dict[str, str]:
-    """Sheets by name first; a renamed sheet is recognised by its header row if unambiguous."""
+def _assign_sheets(names: list[str], grid_of: Callable[[str], Grid]) -> dict[str, str]:
+    """Sheets by name first; a renamed sheet is recognised by its header row if unambiguous
+    (only then is its grid needed)."""
     assigned: dict[str, str] = {}
-    for name in grids:
+    for name in names:
         section = SHEET_ALIASES.get(header_key(name))
         if section and section not in assigned.values():
             assigned[name] = section
-    for name, grid in grids.items():
+    for name in names:
         if name in assigned:
             continue
+        grid = grid_of(name)
         candidates = [
             section.name
             for section in ROW_SECTIONS

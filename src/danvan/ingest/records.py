@@ -335,7 +335,6 @@ class RecordBuilder:
         return quantity.value, quantity.unit, quantity.qualifier
 
     def _resolve_uncached(self, kind: Kind, text: str):
-        key = header_key(text)
         if kind is Kind.TEXT:
             return normalize_text(text)
         if kind is Kind.CODE:
@@ -344,6 +343,7 @@ class RecordBuilder:
             return text
         table = CHOICES.get(kind)
         if table is not None:
+            key = header_key(text)
             if key in table:
                 return table[key]
             raise CellError(
@@ -369,6 +369,8 @@ class RecordBuilder:
 
 def _check_text(value: str) -> None:
     """Text PostgreSQL can store, of a length a spreadsheet cell can hold."""
+    if value.isascii() and "\x00" not in value and len(value) <= MAX_CELL_CHARS:
+        return  # the common case, without a regular expression
     if len(value) > MAX_CELL_CHARS:
         raise CellError(
             "too_long",

@@ -287,6 +287,11 @@ class RowCodec:
 
     def values(self, output: Output, columns: tuple[Column, ...], key) -> tuple | list[CellError]:
         """The typed values of an output for one input, or the errors found in the input."""
+        if output.build is None:  # one format column, as sent
+            try:
+                return (self.builder.cell(columns[0], key),)
+            except CellError as error:
+                return [error.at(columns[0].name)]
         identity = None
         if output.uses_identity:
             identity, key = key
@@ -301,11 +306,7 @@ class RowCodec:
         if errors:
             return errors
         try:
-            return (
-                output.build(self.builder, identity, values)
-                if output.build
-                else (*values.values(),)
-            )
+            return output.build(self.builder, identity, values)
         except CellError as error:
             return [error if error.column else error.at(output.inputs[0])]
 
