@@ -151,7 +151,7 @@ def test_invalid_utf8_halfway_is_rejected_with_where_as_by_the_row_path(land_bot
     by_rows, by_columns, _ = land_both_ways(path)
     # THEN both reject the whole file with the same reason, and nothing of it is kept
     assert by_columns == by_rows
-    ((name, status, reason, loaded, _),) = by_rows["files"]
+    ((_, status, reason, loaded, _),) = by_rows["files"]
     assert (status, loaded) == ("rejected", 0)
     assert "UTF-8" in reason
     assert not by_rows["raw.indicator_values"]

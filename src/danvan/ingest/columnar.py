@@ -8,14 +8,15 @@ index, so the Python work grows with the distinct values, not with the rows. Goo
 rows are written as CSV for ``COPY … (format csv)``; rows with an invalid value or
 submission are quarantined exactly as the row path does it.
 
-Whatever Arrow cannot read the way the row path reads it (a ragged or blank line,
-invalid UTF-8, a record longer than a block) raises ``NotColumnar``; the caller
-then lands the file through the row path, which decides.
+Whatever Arrow cannot read the way the row path reads it (a ragged line, invalid
+UTF-8, a record longer than a line may be) raises ``NotColumnar``; the caller then
+lands the file through the row path, which decides.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import reduce
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -125,11 +126,7 @@ def _stray_cells(rows: TableRows, cells: list[pa.Array], first_number: int) -> N
     unplaced = rows.table.unplaced
     if not unplaced:
         return
-    filled = (
-        pc.or_(*(pc.greater(pc.binary_length(cells[p]), 0) for p in unplaced))
-        if len(unplaced) > 1
-        else pc.greater(pc.binary_length(cells[next(iter(unplaced))]), 0)
-    )
+    filled = reduce(pc.or_, (pc.greater(pc.binary_length(cells[p]), 0) for p in unplaced))
     for index in pc.indices_nonzero(filled).to_pylist():
         for position, code in unplaced.items():
             value = cells[position][index].as_py()
@@ -144,13 +141,13 @@ def _submissions(
     arrays = [cells[p] for p in rows.identity_positions]
     ids, firsts = _distinct(arrays, len(cells[0]))
     keys = zip(*(array.take(firsts).to_pylist() for array in arrays), strict=True)
-    identities, texts, invalid = [], [], []
+    identities, texts, problems = [], [], {}
     for index, (first, key) in enumerate(zip(firsts.to_pylist(), keys, strict=True)):
         found = rows.submission(first_number + first, key)
         if found.__class__ is list:
             identities.append(None)
             texts.append((None,) * len(IDENTITY))
-            invalid.append(index)
+            problems[index] = found
         else:
             identity = found[0]
             identities.append(identity)
@@ -161,10 +158,8 @@ def _submissions(
                     identity.submitted_on.isoformat(),
                 )
             )
-    if invalid:
-        for index in pc.indices_nonzero(pc.is_in(ids, pa.array(invalid, pa.int64()))).to_pylist():
-            key = tuple(cells[p][index].as_py() for p in rows.identity_positions)
-            rejected[index] = rows.submission(first_number + index, key)
+    for index in _rows_of(ids, problems):
+        rejected[index] = problems[ids[index].as_py()]
     columns = [pa.array(column, pa.string()).take(ids) for column in zip(*texts, strict=True)]
     return ids, identities, columns
 
@@ -183,7 +178,7 @@ def _output_columns(
         arrays.insert(0, submission_ids)
     ids, firsts = _distinct(arrays, size)
     present = iter(zip(*(array.take(firsts).to_pylist() for array in arrays), strict=True))
-    judgements, invalid, judged_errors = [], [], {}
+    judgements, invalid = [], {}
     for index, found in enumerate(present):
         found = iter(found)
         identity = identities[next(found)] if output.uses_identity else None
@@ -196,15 +191,19 @@ def _output_columns(
             key = (identity, key)
         texts = output.texts(key)
         if texts.__class__ is list:
-            invalid.append(index)
-            judged_errors[index] = texts
-            judgements.append((None,) * output.width)
-        else:
-            judgements.append(texts)
-    if invalid:
-        for index in pc.indices_nonzero(pc.is_in(ids, pa.array(invalid, pa.int64()))).to_pylist():
-            errors.setdefault(index, []).extend(judged_errors[ids[index].as_py()])
+            invalid[index] = texts
+            texts = (None,) * output.width
+        judgements.append(texts)
+    for index in _rows_of(ids, invalid):
+        errors.setdefault(index, []).extend(invalid[ids[index].as_py()])
     return [pa.array(column, pa.string()).take(ids) for column in zip(*judgements, strict=True)]
+
+
+def _rows_of(ids: pa.Array, combinations: dict[int, object]) -> list[int]:
+    """The rows holding any of these combinations (usually none)."""
+    if not combinations:
+        return []
+    return pc.indices_nonzero(pc.is_in(ids, pa.array(list(combinations), pa.int64()))).to_pylist()
 
 
 def _distinct(arrays: list[pa.Array], size: int) -> tuple[pa.Array, pa.Array]:
@@ -220,8 +219,8 @@ def _distinct(arrays: list[pa.Array], size: int) -> tuple[pa.Array, pa.Array]:
             ids, combinations = codes, count
             continue
         if combinations * count >= 1 << 62:  # renumber the combinations met so far
-            ids = pc.dictionary_encode(ids).indices.cast(pa.int64())
-            combinations = max(len(pc.unique(ids)), 1)
+            renumbered = pc.dictionary_encode(ids)
+            ids, combinations = renumbered.indices.cast(pa.int64()), len(renumbered.dictionary)
         ids, combinations = pc.add(pc.multiply(ids, count), codes), combinations * count
     if len(arrays) > 1:
         ids = pc.dictionary_encode(ids).indices.cast(pa.int64())

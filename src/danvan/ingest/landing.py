@@ -30,6 +30,7 @@ from danvan.ingest.rows import (
     raw_columns,
 )
 
+QUEUED_COPY_BYTES = 64 * 1024
 QUARANTINE_COLUMNS = (
     "file_id", "file_name", "sheet", "row_number", "column_name", "value_text", "reason_code",
     "reason_en", "reason_vi", "row_values",
@@ -196,8 +197,10 @@ def _copy(conn: psycopg.Connection, copy_sql: str, chunks: Iterator[str | bytes]
     if first is None:
         return
     cursor = conn.cursor()
-    # A worker thread sends while the next chunk is made: the server parses in parallel.
-    with cursor.copy(copy_sql, writer=QueuedLibpqWriter(cursor)) as copy:
+    # For a large table a worker thread sends while the next chunk is made, so the
+    # server parses in parallel; a small file's rows are not worth a thread.
+    writer = QueuedLibpqWriter(cursor) if len(first) >= QUEUED_COPY_BYTES else None
+    with cursor.copy(copy_sql, writer=writer) as copy:
         copy.write(first)
         for chunk in chunks:
             copy.write(chunk)

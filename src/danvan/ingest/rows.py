@@ -10,10 +10,11 @@ then cost a few dictionary lookups each.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
+from itertools import compress, islice, repeat
 from operator import itemgetter
 
 from danvan.ingest.format import ACTIVITIES, CONTRIBUTIONS, INDICATORS, MODELS, SUBMISSION, Column
@@ -184,8 +185,36 @@ def _getter(positions: list[int | None]) -> Callable[[list], object]:
     return lambda values: tuple(None if p is None else values[p] for p in positions)
 
 
-def _with_identity(current_identity: list, getter: Callable, values: list) -> tuple:
-    return (current_identity[0], getter(values))
+@dataclass(frozen=True)
+class RowOutput:
+    """An output bound to a table's columns, judging each distinct input once to COPY text."""
+
+    getter: Callable[[list], object]  # a row's input, as the cache keys it
+    uses_identity: bool  # keyed by the row's submission too (a host commune is on its map)
+    cache: dict  # input -> COPY text, or the errors in it
+    invalid: set  # the inputs whose judgement is errors
+    judge: Callable[[object], str | tuple[CellError, ...]]
+
+    def texts(self, keys: list) -> list:
+        """The judgement of each input, judging the inputs not met before."""
+        texts = list(map(self.cache.get, keys))
+        if None in texts:
+            for index, text in enumerate(texts):
+                if text is None:
+                    text = self.cache.get(keys[index])  # met earlier in this chunk
+                    texts[index] = self._judge(keys[index]) if text is None else text
+        return texts
+
+    def _judge(self, key) -> str | tuple[CellError, ...]:
+        if self.uses_identity and key[0] is None:
+            return ""  # the row is rejected for its submission: nothing to judge
+        if len(self.cache) >= CACHE_ENTRIES:
+            self.cache.clear()
+            self.invalid.clear()
+        judgement = self.cache[key] = self.judge(key)
+        if judgement.__class__ is not str:
+            self.invalid.add(key)
+        return judgement
 
 
 @dataclass(frozen=True)
@@ -245,21 +274,22 @@ class RowCodec:
         parts += (copy_field(identity.submitter), copy_field(identity.notes))
         return "\t".join(parts)
 
-    def outputs(self, table: Table, current_identity: list) -> list[tuple]:
-        """(getter, cache, judge) of each output of the table's section.
-
-        Outputs that depend on the submission (a host commune is matched on its
-        map) key their cache by ``current_identity[0]`` as well.
-        """
+    def outputs(self, table: Table) -> list[RowOutput]:
+        """The outputs of the table's section, bound to its columns, with their judgements."""
         positions = {name: p for p, name in enumerate(table.columns) if name}
         outputs = []
         for index, output in enumerate(SECTION_OUTPUTS[table.section.name]):
-            cache = self._caches.setdefault((table.section.name, index), {})
-            getter = _getter([positions.get(name) for name in output.inputs])
-            if output.uses_identity:
-                getter = partial(_with_identity, current_identity, getter)
+            cache, invalid = self._caches.setdefault((table.section.name, index), ({}, set()))
             columns = tuple(table.section.column(name) for name in output.inputs)
-            outputs.append((getter, cache, partial(self.judge, output, columns)))
+            outputs.append(
+                RowOutput(
+                    _getter([positions.get(name) for name in output.inputs]),
+                    output.uses_identity,
+                    cache,
+                    invalid,
+                    partial(self.judge, output, columns),
+                )
+            )
         return outputs
 
     def text_outputs(self, table: Table) -> list[TextOutput]:
@@ -341,65 +371,70 @@ class TableRows:
             else lambda values: tuple(values[p] for p in positions)
         )
 
-    def chunks(self, rows: Iterable[tuple[int, list]] | None = None) -> Iterator[str]:
-        """COPY text of the good rows, a few thousand at a time, as the reader delivers them
-        (``rows``: these rows of the table instead of all of them).
+    def chunks(self) -> Iterator[str]:
+        """COPY text of the good rows, a few thousand at a time, as the reader delivers them.
 
-        This loop runs once per row sent: everything in it is a dictionary hit
-        or a list operation; judging happens only for inputs not met before.
+        A chunk is judged output by output: the inputs of its rows are looked up with
+        ``map`` (the loop runs in C), only inputs not met before are judged, and only
+        rows holding an invalid input are looked at one by one.
         """
-        table, header = self.table, self.header
-        width = len(table.columns)
-        unplaced = tuple(table.unplaced.items())
-        per_row_identity = header is None
-        header_invalid = isinstance(header, list)
-        current_identity = [None if header_invalid else header]
-        outputs = self.codec.outputs(table, current_identity)
-        identity_text = "" if header is None or header_invalid else self.codec.identity_text(header)
-        identity_cells, submissions = self._identity_cells, self._submissions
-        prefix = f"{self.file_id}\t{copy_field(table.sheet)}"
-        lines: list[str] = []
-        for number, row in table.rows if rows is None else rows:
-            values = row if len(row) == width else self._fit(number, row, width)
-            if unplaced:
-                self._stray_cells(number, values, unplaced)
-            if per_row_identity:
-                key = identity_cells(values)
-                found = submissions.get(key) or self.submission(number, key)
-                if found.__class__ is list:
-                    self.reject(number, values, found)
-                    continue
-                current_identity[0], identity_text = found
-            elif header_invalid:
-                self.reject(number, values, [_header_invalid(table.sheet, number)])
-                continue
-            parts = [prefix, str(number), identity_text]
-            errors = None
-            for getter, cache, judge in outputs:
-                key = getter(values)
-                part = cache.get(key)
-                if part is None:
-                    part = judge(key)
-                    if len(cache) >= CACHE_ENTRIES:
-                        cache.clear()
-                    cache[key] = part
-                if part.__class__ is str:
-                    parts.append(part)
-                elif errors is None:
-                    errors = list(part)
-                else:
-                    errors.extend(part)
-            if errors is None:
-                lines.append("\t".join(parts))
-                if len(lines) == CHUNK_ROWS:
-                    self.loaded += CHUNK_ROWS
-                    yield "\n".join(lines) + "\n"
-                    lines = []
-            else:
-                self.reject(number, values, errors)
-        if lines:
-            self.loaded += len(lines)
-            yield "\n".join(lines) + "\n"
+        outputs = self.codec.outputs(self.table)
+        prefix = f"{self.file_id}\t{copy_field(self.table.sheet)}"
+        rows = iter(self.table.rows)
+        while batch := list(islice(rows, CHUNK_ROWS)):
+            lines = self._chunk_lines(batch, outputs, prefix)
+            if lines:
+                self.loaded += len(lines)
+                yield "\n".join(lines) + "\n"
+
+    def _chunk_lines(self, batch: list, outputs: list[RowOutput], prefix: str) -> list[str]:
+        numbers, cells = zip(*batch, strict=True)
+        width = len(self.table.columns)
+        if self.table.unplaced or not all(map(width.__eq__, map(len, cells))):
+            cells = [self._placed(number, row) for number, row in batch]
+        rejected: dict[int, list] = {}  # row index in the chunk -> what is wrong with it
+        identities, identity_texts = self._chunk_submissions(numbers, cells, rejected)
+        by_submission = set(rejected)  # these rows' inputs are not judged (errors unreported)
+        texts = []
+        for output in outputs:
+            keys = list(map(output.getter, cells))
+            if output.uses_identity:
+                keys = list(zip(identities, keys, strict=True))
+            texts.append(output.texts(keys))
+            if output.invalid and not output.invalid.isdisjoint(keys):
+                for index, key in enumerate(keys):
+                    if key in output.invalid and index not in by_submission:
+                        rejected.setdefault(index, []).extend(output.cache[key])
+        good = zip(repeat(prefix), map(str, numbers), identity_texts, *texts, strict=False)
+        if rejected:
+            for index in sorted(rejected):
+                self.reject(numbers[index], cells[index], rejected[index])
+            good = compress(good, [index not in rejected for index in range(len(numbers))])
+        return list(map("\t".join, good))
+
+    def _chunk_submissions(
+        self, numbers: tuple, cells: list, rejected: dict[int, list]
+    ) -> tuple[list, list[str]]:
+        """Each row's submission and the COPY text of its identity; rows without a valid
+        submission join ``rejected``."""
+        size, header = len(numbers), self.header
+        if isinstance(header, list):
+            for index, number in enumerate(numbers):
+                rejected[index] = [_header_invalid(self.table.sheet, number)]
+            return [None] * size, [""] * size
+        if header is not None:
+            return [header] * size, [self.codec.identity_text(header)] * size
+        keys = list(map(self._identity_cells, cells))
+        found = list(map(self._submissions.get, keys))
+        if None in found:
+            for index, submission in enumerate(found):
+                if submission is None:
+                    found[index] = self.submission(numbers[index], keys[index])
+        for index, submission in enumerate(found):
+            if submission.__class__ is list:
+                rejected[index] = submission
+                found[index] = (None, "")
+        return [submission[0] for submission in found], [submission[1] for submission in found]
 
     def submission(self, number: int, key: tuple) -> tuple[SubmissionIdentity, str] | list:
         """The submission named by a row's identity cells (CSV rows carry their submission)
@@ -420,19 +455,20 @@ class TableRows:
         self._submissions[key] = found
         return found
 
-    def _fit(self, number: int, row: list, width: int) -> list:
-        """A row with exactly one cell per header position; cells past the header are stray."""
+    def _placed(self, number: int, row: list) -> list:
+        """The row with exactly one cell per header position; what is sent past the header
+        or in a column that is not loaded is recorded as stray."""
+        width = len(self.table.columns)
         for position in range(width, len(row)):
             if not is_blank(row[position]):
                 self.stray.append(
                     self.stray_cell(number, position, row[position], "unknown_column")
                 )
-        return list(row[:width]) + [None] * (width - len(row))
-
-    def _stray_cells(self, number: int, values: list, unplaced: tuple) -> None:
-        for position, code in unplaced:
+        values = list(row[:width]) + [None] * (width - len(row))
+        for position, code in self.table.unplaced.items():
             if not is_blank(values[position]):
                 self.stray.append(self.stray_cell(number, position, values[position], code))
+        return values
 
     def stray_cell(self, number: int, position: int, value: object, code: str) -> StrayCell:
         title = self.table.title(position)

@@ -435,6 +435,7 @@ class _Scan(NamedTuple):
     rest: str  # the unit text after any scale words
 
 
+@lru_cache(maxsize=65536)  # a value with its unit is scanned as a number first, then again
 def _scan(text: str) -> _Scan:
     low = _lower(text)
     trailing = None
