@@ -62,6 +62,12 @@ MODEL_STATUSES = {
 }  # fmt: skip
 ORGANIZATION_SEPARATORS = re.compile(r"[;|,\n]+")
 HEADER_CELLS_CACHED = 100_000
+# Header cells in the order their problems are reported.
+IDENTITY_READ_ORDER = (
+    "reporting_unit_level", "period", "submitted_on", "map_version", "reporting_unit_code",
+    "reporting_unit_name", "province", "district", "submitter", "notes",
+)  # fmt: skip
+_UNREAD = object()
 # Spellings are compared by header_key (case, diacritics and punctuation folded).
 CHOICES = {
     kind: {header_key(spelling): value for spelling, value in table.items()}
@@ -150,7 +156,7 @@ class RecordBuilder:
 
     def identity(self, row: SheetRow) -> SubmissionIdentity | list[Problem]:
         """The submission a row belongs to (cached: CSV rows repeat it)."""
-        cells = tuple(row.cells.get(name) for name in SUBMISSION.column_names)
+        cells = tuple(map(row.cells.get, SUBMISSION.column_names))
         cached = self._identities.get(cells)
         if cached is None:
             cached = self._build_identity(row)
@@ -159,35 +165,31 @@ class RecordBuilder:
             return [replace(p, sheet=row.sheet, row_number=row.row_number) for p in cached]
         return cached
 
+    def _header_cell(self, name: str, cell: CellValue | NestedValue):
+        """The typed value of a header cell, or its error (cached: units repeat them)."""
+        key = (name, cell)
+        value = self._header_cells.get(key, _UNREAD)
+        if value is _UNREAD:
+            try:
+                value = self.cell(SUBMISSION.column(name), cell)
+            except CellError as error:
+                value = error
+            if len(self._header_cells) >= HEADER_CELLS_CACHED:
+                self._header_cells.clear()
+            self._header_cells[key] = value
+        return value
+
     def _build_identity(self, row: SheetRow) -> SubmissionIdentity | list[Problem]:
         problems: list[Problem] = []
-
-        def read(name: str):
-            key = (name, row.cells.get(name))
-            value = self._header_cells.get(key)
-            if value is None:
-                try:
-                    value = self.cell(SUBMISSION.column(name), key[1])
-                except CellError as error:
-                    value = error
-                if len(self._header_cells) >= HEADER_CELLS_CACHED:
-                    self._header_cells.clear()
-                self._header_cells[key] = value
-            if isinstance(value, CellError):
+        values = []
+        for name in IDENTITY_READ_ORDER:
+            value = self._header_cell(name, row.cells.get(name))
+            if value.__class__ is CellError:
                 problems.append(_problem(row, name, value))
-                return None
-            return value
-
-        level = read("reporting_unit_level")
-        period = read("period")
-        submitted_on = read("submitted_on")
-        map_version = read("map_version")
-        code = read("reporting_unit_code")
-        name = read("reporting_unit_name")
-        province = read("province")
-        district = read("district")
-        submitter = read("submitter")
-        notes = read("notes")
+                value = None
+            values.append(value)
+        level, period, submitted_on, map_version, code, name, province, district = values[:8]
+        submitter, notes = values[8:]
         if level is not None and level not in REPORTING_LEVELS:
             problems.append(
                 _problem(row, "reporting_unit_level", CellError(
@@ -213,20 +215,9 @@ class RecordBuilder:
             return [_problem(row, column, unit)]
         unit_code, method, province_code = unit
         return SubmissionIdentity(
-            reporting_unit_code=unit_code,
-            period_code=period.code,
-            submitted_on=submitted_on,
-            reporting_unit_level=level,
-            reporting_unit_name_sent=name,
-            unit_match_method=method,
-            map_version=map_version,
-            province_code=province_code,
-            period_kind=period.kind,
-            period_start=period.start,
-            period_end=period.end,
-            submitter=submitter,
-            notes=notes,
-        )
+            unit_code, period.code, submitted_on, level, name, method, map_version,
+            province_code, period.kind, period.start, period.end, submitter, notes,
+        )  # fmt: skip
 
     def _reporting_unit(
         self,

@@ -248,7 +248,7 @@ class RowCodec:
         self.builder = builder
         self._caches: dict[tuple[str, int], dict] = {}
         self._text_caches: dict[tuple[str, int], dict] = {}
-        self._part_texts: dict[tuple, str] = {}
+        self._part_texts: dict[tuple | str, str] = {}  # by unit as matched, by period code
 
     def rows(
         self, table: Table, file_id: int, header: SubmissionIdentity | list[Problem] | None
@@ -263,16 +263,22 @@ class RowCodec:
     def submission_text(self, identity: SubmissionIdentity) -> str:
         """The COPY text of a submission's columns in ``raw.submissions`` after its lineage.
 
-        The unit's and the period's columns repeat across submissions: their text is cached.
+        The unit's columns (as matched) and the period's repeat across submissions:
+        their text is cached.
         """
-        parts = [self.identity_text(identity)]
-        for part in (identity[3:8], identity[8:11]):  # the unit as matched; the period
-            text = self._part_texts.get(part)
-            if text is None:
-                text = self._part_texts[part] = "\t".join(map(copy_field, part))
-            parts.append(text)
-        parts += (copy_field(identity.submitter), copy_field(identity.notes))
-        return "\t".join(parts)
+        unit = identity[3:8]
+        unit_text = self._part_texts.get(unit)
+        if unit_text is None:
+            unit_text = self._part_texts[unit] = "\t".join(map(copy_field, unit))
+        period_text = self._part_texts.get(identity.period_code)
+        if period_text is None:
+            period_text = "\t".join(map(copy_field, identity[8:11]))
+            self._part_texts[identity.period_code] = period_text
+        return "\t".join((
+            copy_field(identity.reporting_unit_code), copy_field(identity.period_code),
+            identity.submitted_on.isoformat(), unit_text, period_text,
+            copy_field(identity.submitter), copy_field(identity.notes),
+        ))  # fmt: skip
 
     def outputs(self, table: Table) -> list[RowOutput]:
         """The outputs of the table's section, bound to its columns, with their judgements."""
@@ -510,6 +516,8 @@ def _conflict(
 ) -> list[Problem] | None:
     """Why rows naming one report (unit, period, date sent) cannot describe it differently."""
     earlier, sheet, number = first
+    if earlier == identity:
+        return None
     for field_name, column in SUBMISSION_DETAILS.items():
         was, now = getattr(earlier, field_name), getattr(identity, field_name)
         if was != now:
