@@ -6,11 +6,11 @@ import unicodedata
 from decimal import Decimal
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from danvan.ingest.format import ROW_SECTIONS
 from danvan.ingest.rows import RAW_TABLES, SECTION_OUTPUTS, raw_columns
-from danvan.ingest.writers import write_csv, write_json
+from danvan.ingest.writers import write_csv, write_json, write_workbook
 from tests.ingest.support import fetch, land, submission
 
 pytestmark = pytest.mark.database
@@ -144,6 +144,24 @@ def test_a_csv_refused_halfway_leaves_none_of_its_rows(warehouse_url, tmp_path):
     assert result.status == "rejected"
     assert result.reason.startswith("[cell_too_large] line 3001:")
     assert fetch(warehouse_url, "select count(*) from raw.indicator_values") == [(0,)]
+
+
+def test_a_workbook_whose_later_sheet_is_unreadable_leaves_none_of_its_rows(
+    warehouse_url, tmp_path
+):
+    # GIVEN a workbook whose models sheet is fine but whose indicators sheet has no value
+    # column (sheets are parsed and landed one after another)
+    path = write_workbook(submission(), tmp_path / "later-sheet.xlsx")
+    workbook = load_workbook(path)
+    workbook["Chỉ tiêu"].delete_cols(3)
+    workbook.save(path)
+    # WHEN it is landed
+    result = land(warehouse_url, path)["later-sheet.xlsx"]
+    # THEN the whole file is rejected, naming the sheet, and the models landed first are gone
+    assert result.status == "rejected"
+    assert result.reason.startswith("[missing_columns]")
+    assert "Chỉ tiêu" in result.reason
+    assert fetch(warehouse_url, "select count(*) from raw.models") == [(0,)]
 
 
 def test_rows_of_an_invalid_header_are_quarantined_with_the_header(warehouse_url, tmp_path):
