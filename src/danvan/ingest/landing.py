@@ -4,7 +4,8 @@ A file already received (same SHA-256) is skipped. A file that cannot be read
 is recorded as rejected with its reason, even when the problem shows only
 halfway through its rows (the rows copied so far are rolled back). Otherwise
 its good rows stream into ``raw`` with lineage and every bad row goes to
-``audit.quarantine`` with why.
+``audit.quarantine`` with why. A large CSV is judged column by column
+(``columnar``) unless Arrow would read it differently from the row path.
 """
 
 from __future__ import annotations
