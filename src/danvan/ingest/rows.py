@@ -174,7 +174,12 @@ def value_text(value: object) -> str | None:
 def copy_field(value: object) -> str:
     """One value in PostgreSQL's COPY text format."""
     text = value_text(value)
-    return "\\N" if text is None else text.translate(_COPY_ESCAPES)
+    if text is None:
+        return "\\N"
+    # Translating is slow on non-ASCII text; most values need no escape at all.
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return text.translate(_COPY_ESCAPES)
+    return text
 
 
 def _getter(positions: list[int | None]) -> Callable[[list], object]:
