@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from danvan.ingest.readers import MAX_CSV_LINE_BYTES, CsvSource, is_blank
-from danvan.ingest.rows import IDENTITY, TableRows, TextOutput
+from danvan.ingest.rows import IDENTITY, BoundOutput, TableRows
 
 COLUMNAR_MIN_BYTES = 1 << 20  # smaller files land faster through the row path
 ROWS_PER_GROUP = 100_000  # rows judged together; Arrow's fixed costs are per group
@@ -49,7 +49,7 @@ def csv_chunks(rows: TableRows) -> Iterator[bytes]:
     Problems, stray cells, submissions and the count of loaded rows accumulate in
     ``rows`` as on the row path.
     """
-    outputs = rows.codec.text_outputs(rows.table)
+    outputs = rows.codec.outputs(rows.table)
     first_number = 2  # record 1 is the header
     for group in _groups(rows.table.csv_source, len(rows.table.titles)):
         cells = [column.combine_chunks() for column in group.columns]
@@ -93,7 +93,7 @@ def _groups(source: CsvSource, width: int) -> Iterator[pa.Table]:
 
 
 def _group_csv(
-    rows: TableRows, outputs: list[TextOutput], cells: list[pa.Array], first_number: int
+    rows: TableRows, outputs: list[BoundOutput], cells: list[pa.Array], first_number: int
 ) -> bytes:
     size = len(cells[0])
     rejected: dict[int, list] = {}  # row index in the group -> what is wrong with it
@@ -165,7 +165,7 @@ def _submissions(
 
 
 def _output_columns(
-    output: TextOutput,
+    output: BoundOutput,
     cells: list[pa.Array],
     submission_ids: pa.Array,
     identities: list,
@@ -189,7 +189,7 @@ def _output_columns(
                 judgements.append((None,) * output.width)
                 continue
             key = (identity, key)
-        texts = output.texts(key)
+        texts = output.value_texts(key)
         if texts.__class__ is list:
             invalid[index] = texts
             texts = (None,) * output.width

@@ -192,59 +192,61 @@ def _getter(positions: list[int | None]) -> Callable[[list], object]:
 
 
 @dataclass(frozen=True)
-class RowOutput:
-    """An output bound to a table's columns, judging each distinct input once to COPY text."""
+class BoundOutput:
+    """An output bound to a table's columns; each distinct input is judged once.
 
-    getter: Callable[[list], object]  # a row's input, as the cache keys it
+    The row path keeps the COPY text of a judgement, the columnar path the text of
+    each value; both keep the errors of an invalid input.
+    """
+
+    getter: Callable[[list], object]  # a row's input, as the caches key it
+    positions: tuple[int | None, ...]  # of its inputs in the table; None: an absent column
     uses_identity: bool  # keyed by the row's submission too (a host commune is on its map)
-    cache: dict  # input -> COPY text, or the errors in it
-    invalid: set  # the inputs whose judgement is errors
-    judge: Callable[[object], str | tuple[CellError, ...]]
+    width: int  # raw columns
+    judge: Callable[[object], tuple | list[CellError]]  # typed values, or the errors
+    copy_cache: dict  # input -> COPY text, or the errors in it
+    invalid: set  # the inputs of copy_cache whose judgement is errors
+    value_cache: dict  # input -> each value's text (None: NULL), or the errors in it
 
-    def texts(self, keys: list) -> list:
-        """The judgement of each input, judging the inputs not met before."""
-        texts = list(map(self.cache.get, keys))
+    def copy_texts(self, keys: list) -> list:
+        """The COPY text (or errors) of each input, judging the inputs not met before."""
+        texts = list(map(self.copy_cache.get, keys))
         if None in texts:
             for index, text in enumerate(texts):
                 if text is None:
-                    text = self.cache.get(keys[index])  # met earlier in this chunk
-                    texts[index] = self._judge(keys[index]) if text is None else text
+                    text = self.copy_cache.get(keys[index])  # met earlier in this chunk
+                    texts[index] = self._judge_copy(keys[index]) if text is None else text
         return texts
 
-    def _judge(self, key) -> str | tuple[CellError, ...]:
+    def _judge_copy(self, key) -> str | list[CellError]:
         if self.uses_identity and key[0] is None:
             return ""  # the row is rejected for its submission: nothing to judge
-        if len(self.cache) >= CACHE_ENTRIES:
-            self.cache.clear()
-            self.invalid.clear()
-        judgement = self.cache[key] = self.judge(key)
-        if judgement.__class__ is not str:
+        values = self.judge(key)
+        valid = values.__class__ is not list
+        judgement = "\t".join(map(copy_field, values)) if valid else values
+        _remember(self.copy_cache, key, judgement, self.invalid)
+        if not valid:
             self.invalid.add(key)
         return judgement
 
-
-@dataclass(frozen=True)
-class TextOutput:
-    """An output bound to a table's columns, judging each distinct input once to the text
-    of its values (the columnar path's view of an output)."""
-
-    positions: tuple[int | None, ...]  # of its inputs in the table; None: an absent column
-    uses_identity: bool
-    width: int  # raw columns
-    cache: dict
-    judge: Callable[[object], tuple | list[CellError]]
-
-    def texts(self, key) -> tuple[str | None, ...] | list[CellError]:
-        """Each value's text (None: NULL) for one input as the row path keys it, or its errors."""
-        found = self.cache.get(key)
+    def value_texts(self, key) -> tuple[str | None, ...] | list[CellError]:
+        """Each value's text for one input as the row path keys it, or its errors."""
+        found = self.value_cache.get(key)
         if found is None:
-            if len(self.cache) >= CACHE_ENTRIES:
-                self.cache.clear()
             found = self.judge(key)
             if found.__class__ is not list:
                 found = tuple(map(value_text, found))
-            self.cache[key] = found
+            _remember(self.value_cache, key, found)
         return found
+
+
+def _remember(cache: dict, key, judgement, invalid: set | None = None) -> None:
+    """Keep a judgement; a full cache starts over."""
+    if len(cache) >= CACHE_ENTRIES:
+        cache.clear()
+        if invalid is not None:
+            invalid.clear()
+    cache[key] = judgement
 
 
 class RowCodec:
@@ -252,8 +254,8 @@ class RowCodec:
 
     def __init__(self, builder: RecordBuilder) -> None:
         self.builder = builder
-        self._caches: dict[tuple[str, int], dict] = {}
-        self._text_caches: dict[tuple[str, int], dict] = {}
+        # (section, output) -> its COPY texts, their invalid inputs, its value texts
+        self._caches: dict[tuple[str, int], tuple[dict, set, dict]] = {}
         self._part_texts: dict[tuple | str, str] = {}  # by unit as matched, by period code
 
     def rows(
@@ -286,46 +288,25 @@ class RowCodec:
             copy_field(identity.submitter), copy_field(identity.notes),
         ))  # fmt: skip
 
-    def outputs(self, table: Table) -> list[RowOutput]:
+    def outputs(self, table: Table) -> list[BoundOutput]:
         """The outputs of the table's section, bound to its columns, with their judgements."""
         positions = {name: p for p, name in enumerate(table.columns) if name}
         outputs = []
         for index, output in enumerate(SECTION_OUTPUTS[table.section.name]):
-            cache, invalid = self._caches.setdefault((table.section.name, index), ({}, set()))
+            caches = self._caches.setdefault((table.section.name, index), ({}, set(), {}))
+            inputs = tuple(positions.get(name) for name in output.inputs)
             columns = tuple(table.section.column(name) for name in output.inputs)
             outputs.append(
-                RowOutput(
-                    _getter([positions.get(name) for name in output.inputs]),
+                BoundOutput(
+                    _getter(list(inputs)),
+                    inputs,
                     output.uses_identity,
-                    cache,
-                    invalid,
-                    partial(self.judge, output, columns),
+                    len(output.columns),
+                    partial(self.values, output, columns),
+                    *caches,
                 )
             )
         return outputs
-
-    def text_outputs(self, table: Table) -> list[TextOutput]:
-        """The outputs of the table's section, judged to the text of their values."""
-        positions = {name: p for p, name in enumerate(table.columns) if name}
-        return [
-            TextOutput(
-                tuple(positions.get(name) for name in output.inputs),
-                output.uses_identity,
-                len(output.columns),
-                self._text_caches.setdefault((table.section.name, index), {}),
-                partial(self.values, output, tuple(table.section.column(n) for n in output.inputs)),
-            )
-            for index, output in enumerate(SECTION_OUTPUTS[table.section.name])
-        ]
-
-    def judge(
-        self, output: Output, columns: tuple[Column, ...], key
-    ) -> str | tuple[CellError, ...]:
-        """The COPY text of an output for one distinct input, or what is wrong with the input."""
-        values = self.values(output, columns, key)
-        if values.__class__ is list:
-            return tuple(values)
-        return "\t".join(map(copy_field, values))
 
     def values(self, output: Output, columns: tuple[Column, ...], key) -> tuple | list[CellError]:
         """The typed values of an output for one input, or the errors found in the input."""
@@ -399,7 +380,7 @@ class TableRows:
                 self.loaded += len(lines)
                 yield "\n".join(lines) + "\n"
 
-    def _chunk_lines(self, batch: list, outputs: list[RowOutput], prefix: str) -> list[str]:
+    def _chunk_lines(self, batch: list, outputs: list[BoundOutput], prefix: str) -> list[str]:
         numbers, cells = zip(*batch, strict=True)
         width = len(self.table.columns)
         if self.table.unplaced or not all(map(width.__eq__, map(len, cells))):
@@ -412,11 +393,11 @@ class TableRows:
             keys = list(map(output.getter, cells))
             if output.uses_identity:
                 keys = list(zip(identities, keys, strict=True))
-            texts.append(output.texts(keys))
+            texts.append(output.copy_texts(keys))
             if output.invalid and not output.invalid.isdisjoint(keys):
                 for index, key in enumerate(keys):
                     if key in output.invalid and index not in by_submission:
-                        rejected.setdefault(index, []).extend(output.cache[key])
+                        rejected.setdefault(index, []).extend(output.copy_cache[key])
         good = zip(repeat(prefix), map(str, numbers), identity_texts, *texts, strict=False)
         if rejected:
             for index in sorted(rejected):
