@@ -24,12 +24,12 @@ test: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	eval "$$($(BIN)/danvan warehouse env)" && $(BIN)/sqlfluff lint dbt_project/models
+	warehouse_env="$$($(BIN)/danvan warehouse env)" && eval "$$warehouse_env" && $(BIN)/sqlfluff lint dbt_project/models
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-	eval "$$($(BIN)/danvan warehouse env)" && $(BIN)/sqlfluff fix dbt_project/models
+	warehouse_env="$$($(BIN)/danvan warehouse env)" && eval "$$warehouse_env" && $(BIN)/sqlfluff fix dbt_project/models
 
 ## bench: speed benchmarks, reported as ratios against reference tools
 bench: $(VENV)/.installed
