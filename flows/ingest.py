@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from danvan.feedback import record_delivery
 from danvan.ingest.inbox import archive, batches, inbox_files
 from danvan.ingest.landing import FileResult
 from danvan.ingest.service import IngestReport, land_batch
 from danvan.settings import Settings
 from danvan.warehouse.connection import warehouse_target
-from danvan.warehouse.db import bootstrap
+from danvan.warehouse.db import bootstrap, connect
 from flows.retries import is_io_error
 
 # Small files are landed in batches so 10,000 files are not 10,000 task runs.
@@ -31,27 +33,31 @@ def land_files(url: str, paths: list[Path], seeds_dir: Path) -> list[FileResult]
 
 @task(retries=2, retry_delay_seconds=2, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
 def archive_files(
+    url: str,
     paths: list[Path],
     results: list[FileResult],
-    archive_dir: Path,
-    rejected_dir: Path,
+    settings: Settings,
     stamp: datetime,
+    run_id: uuid.UUID | None,
 ) -> None:
-    for path, result in zip(paths, results, strict=True):
-        if path.exists():
-            archive(path, result, archive_dir, rejected_dir, stamp)
+    """Move each file out of the inbox and record where it went, for its feedback."""
+    with connect(url) as conn:
+        for path, result in zip(paths, results, strict=True):
+            if path.exists():
+                archived = archive(path, result, settings.archive_dir, settings.rejected_dir, stamp)
+                record_delivery(conn, result, path.name, archived, run_id)
 
 
 @flow(name="danvan-ingest", log_prints=True)
-def ingest_inbox(settings: Settings, inbox: Path, url: str | None = None) -> IngestReport:
+def ingest_inbox(settings: Settings, inbox: Path, run_id: uuid.UUID | None = None) -> IngestReport:
     """Land every file in the inbox, then move each out of it."""
-    url = url or warehouse_target(settings).url
+    url = warehouse_target(settings).url
     bootstrap(url)
     stamp = datetime.now()
     report = IngestReport()
     for batch in batches(inbox_files(inbox), BATCH_SIZE):
         results = land_files(url, batch, settings.reference_seeds_dir)
-        archive_files(batch, results, settings.archive_dir, settings.rejected_dir, stamp)
+        archive_files(url, batch, results, settings, stamp, run_id)
         report.results.extend(results)
     return report
 

@@ -1,8 +1,14 @@
-"""Prefect flow: the nightly pipeline — ingest → dbt build → validate → publish.
+"""Prefect flow: the nightly pipeline — ingest → gate → build → check → publish.
 
-Crash safety comes from PostgreSQL, not from Prefect: marts are built in a
-shadow schema and published by one transaction after validation, so a run
-killed at any point leaves the published marts as they were.
+Every landed submission passes the gate: held (a rule that needs context
+failed; the sender is told) or approved. dbt rebuilds, in the shadow schema,
+the units whose submissions changed since the last publication; systemic
+checks run on what was rebuilt; publishing copies the changed rows into the
+public marts in one transaction. A held submission never stops the others; a
+systemic failure stops the publication and leaves the marts as they were.
+Crash safety comes from PostgreSQL, not from Prefect: a run killed at any point
+leaves the published marts as they were, and the next run rebuilds what it
+touched.
 """
 
 from __future__ import annotations
@@ -11,27 +17,57 @@ import time
 import uuid
 from pathlib import Path
 
+import psycopg
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from danvan.pipeline import NightlySummary, PipelineFailed, RunLog
-from danvan.publish import BUILD_SCHEMA, publish, reset_build_schema
-from danvan.quality import ValidationReport, record, validate
+from danvan.feedback import write_feedback_files
+from danvan.gate.admit import GateReport, admit
+from danvan.gate.scope import BuildScope, plan_build
+from danvan.pipeline import NightlySummary, PublicationBlocked, RunLog
+from danvan.publication.apply import PublicationResult, publish
+from danvan.publication.tables import BUILD_SCHEMA, public_tables
+from danvan.quality.engine import RunScope, run_suites
+from danvan.quality.results import ValidationReport, record
+from danvan.quality.suites import Severity, load_suites
 from danvan.settings import DatabaseTarget, Settings
-from danvan.transform import DbtResult, run_dbt
+from danvan.transform import (
+    DATA_SELECTION,
+    PREPARE_SELECTION,
+    DbtResult,
+    deployed_fingerprint,
+    project_fingerprint,
+    record_deployment,
+    run_dbt,
+)
 from danvan.warehouse.connection import warehouse_target
-from danvan.warehouse.db import bootstrap, pipeline_lock
+from danvan.warehouse.db import bootstrap, connect, pipeline_lock
 from flows.ingest import ingest_inbox
 from flows.retries import is_io_error
 
-# Suites name the layer they check; marts are checked before they are published.
-VALIDATED_SCHEMAS = {
+# The schema each layer a rule names is checked in: marts before they are published.
+CHECKED_SCHEMAS = {
     "raw": "raw",
     "reference": "reference",
     "staging": "staging",
     "intermediate": "intermediate",
     "marts": BUILD_SCHEMA,
+    "published": "marts",
+    "pipeline": "audit",
 }
+BUILD_CHECKS = (Severity.REJECT_ROW, Severity.BLOCK_PUBLICATION, Severity.WARN)
+
+
+def rule_scope(settings: Settings, conn: psycopg.Connection, run_id: uuid.UUID) -> RunScope:
+    """Where a night's rules read, and the settings they may name."""
+    published = conn.execute(
+        "select to_regclass('audit.publications') is not null and exists "
+        "(select 1 from audit.publications)"
+    ).fetchone()
+    parameters = {"volume_drop_block_share": repr(float(settings.volume_drop_block_share))}
+    return RunScope(
+        run_id, {**CHECKED_SCHEMAS, **parameters}, published_before=bool(published and published[0])
+    )
 
 
 @task(retries=2, retry_delay_seconds=5, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
@@ -42,48 +78,133 @@ def open_warehouse(settings: Settings) -> DatabaseTarget:
 
 
 @task(cache_policy=NO_CACHE)
-def build_marts(settings: Settings, target: DatabaseTarget, run_dir: Path) -> DbtResult | None:
-    reset_build_schema(target.url)
-    logger = get_run_logger()
-    return run_dbt(settings, target, ["build"], run_dir, on_line=logger.info)
+def needs_full_build(settings: Settings, target: DatabaseTarget, full_refresh: bool) -> bool:
+    """A first build, a changed dbt project or an operator's request rebuilds everything."""
+    with connect(target.url) as conn:
+        deployed = deployed_fingerprint(conn)
+    return full_refresh or deployed != project_fingerprint(settings.dbt_project_dir)
 
 
 @task(cache_policy=NO_CACHE)
-def validate_build(settings: Settings, target: DatabaseTarget, run_dir: Path) -> ValidationReport:
-    report = validate(
-        target.url, settings.expectations_dir, VALIDATED_SCHEMAS, run_dir / "data-docs"
-    )
+def prepare_reference(settings: Settings, target: DatabaseTarget, run_dir: Path) -> None:
+    """Seeds and the staging views the gate's rules read, before the gate runs."""
     logger = get_run_logger()
-    for outcome in report.outcomes:
-        (logger.info if outcome.success else logger.warning)(outcome.render())
+    run_dbt(
+        settings,
+        target,
+        ["build", *PREPARE_SELECTION, "--full-refresh"],
+        run_dir / "prepare",
+        on_line=logger.info,
+    )
+
+
+@task(cache_policy=NO_CACHE)
+def admit_submissions(settings: Settings, target: DatabaseTarget, run_id: uuid.UUID) -> GateReport:
+    """Hold or approve every landed submission."""
+    suites = load_suites(settings.expectations_dir)
+    with connect(target.url) as conn:
+        report = admit(conn, rule_scope(settings, conn, run_id), suites, settings.approval_levels)
+    logger = get_run_logger()
+    for finding in report.findings[:20]:
+        logger.info(f"held {finding.key}: {finding.rule}: {finding.reason.en}")
     return report
 
 
 @task(cache_policy=NO_CACHE)
-def publish_marts(target: DatabaseTarget, report: ValidationReport, run_dir: Path) -> None:
-    if not report.success:
-        record(target.url, report, published=False, data_docs_path=run_dir / "data-docs")
-        failures = "\n".join(outcome.render() for outcome in report.critical_failures)
-        raise PipelineFailed(f"critical expectations failed; marts NOT published:\n{failures}")
-    publish(target.url)
-    record(target.url, report, published=True, data_docs_path=run_dir / "data-docs")
+def plan(target: DatabaseTarget, run_id: uuid.UUID, full_build: bool) -> BuildScope:
+    with connect(target.url) as conn:
+        return plan_build(conn, run_id, full_refresh=full_build)
+
+
+@task(cache_policy=NO_CACHE)
+def build_marts(
+    settings: Settings, target: DatabaseTarget, run_dir: Path, full_build: bool
+) -> DbtResult | None:
+    logger = get_run_logger()
+    arguments = ["build", "--exclude", "resource_type:seed", "staging", "--full-refresh"]
+    if not full_build:
+        arguments = ["build", *DATA_SELECTION]
+    return run_dbt(settings, target, arguments, run_dir / "build", on_line=logger.info)
+
+
+@task(cache_policy=NO_CACHE)
+def check_build(
+    settings: Settings, target: DatabaseTarget, run_id: uuid.UUID, gate: GateReport
+) -> ValidationReport:
+    """The landing contract, systemic checks and warnings, on what this night rebuilt."""
+    suites = load_suites(settings.expectations_dir)
+    with connect(target.url, autocommit=True) as conn:
+        outcomes = run_suites(
+            conn, suites, rule_scope(settings, conn, run_id), severities=BUILD_CHECKS
+        )
+    report = ValidationReport(run_id, [*gate.outcomes, *outcomes])
+    logger = get_run_logger()
+    for outcome in report.outcomes:
+        if not outcome.success:
+            logger.warning(outcome.render())
+    return report
+
+
+@task(cache_policy=NO_CACHE)
+def publish_marts(
+    target: DatabaseTarget, run_dir: Path, scope: BuildScope, full_build: bool
+) -> PublicationResult:
+    tables = public_tables(run_dir / "build" / "manifest.json")
+    with connect(target.url) as conn:
+        return publish(
+            conn,
+            tables,
+            run_id=scope.run_id,
+            full_refresh=full_build,
+            units_rebuilt=scope.units,
+        )
+
+
+@task(retries=2, retry_delay_seconds=5, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
+def keep_validation(target: DatabaseTarget, report: ValidationReport, published: bool) -> None:
+    with connect(target.url) as conn:
+        record(conn, report, published=published)
+
+
+@task(retries=2, retry_delay_seconds=2, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
+def tell_senders(settings: Settings, target: DatabaseTarget, run_id: uuid.UUID) -> int:
+    """Feedback for every file this night touched, from what the warehouse recorded."""
+    with connect(target.url) as conn:
+        return write_feedback_files(conn, run_id)
 
 
 @flow(name="danvan-nightly", log_prints=True)
-def nightly_pipeline(settings: Settings, inbox: Path) -> NightlySummary:
+def nightly_pipeline(settings: Settings, inbox: Path, full_refresh: bool = False) -> NightlySummary:
     started = time.monotonic()
     run_id = uuid.uuid4()
     run_dir = settings.run_dir / str(run_id)
     summary = NightlySummary(run_id=run_id)
     target = open_warehouse(settings)
-    with pipeline_lock(target.url), RunLog(target.url, run_id, summary) as run_log:
-        summary.ingest = ingest_inbox(settings, inbox, target.url)
-        summary.dbt = build_marts(settings, target, run_dir)
-        summary.validation = validate_build(settings, target, run_dir)
-        publish_marts(target, summary.validation, run_dir)
-        summary.published = True
+    with pipeline_lock(target.url), RunLog(target.url, summary) as run_log:
+        summary.ingest = ingest_inbox(settings, inbox, run_id)
+        full_build = needs_full_build(settings, target, full_refresh)
+        summary.full_refresh = full_build
+        if full_build:
+            prepare_reference(settings, target, run_dir)
+        summary.gate = admit_submissions(settings, target, run_id)
+        summary.scope = plan(target, run_id, full_build)
+        tell_senders(settings, target, run_id)
+        if summary.scope.is_empty and not full_build:
+            summary.duration_seconds = time.monotonic() - started
+            run_log.finish("unchanged")
+            return summary
+        summary.dbt = build_marts(settings, target, run_dir, full_build)
+        summary.validation = check_build(settings, target, run_id, summary.gate)
+        if not summary.validation.success:
+            keep_validation(target, summary.validation, published=False)
+            raise PublicationBlocked("a systemic check failed; nothing was published", summary)
+        summary.publication = publish_marts(target, run_dir, summary.scope, full_build)
+        keep_validation(target, summary.validation, published=True)
+        if full_build:
+            with connect(target.url) as conn:
+                record_deployment(conn, run_id, project_fingerprint(settings.dbt_project_dir))
         summary.duration_seconds = time.monotonic() - started
-        run_log.finish()
+        run_log.finish("published")
     return summary
 
 

@@ -21,7 +21,8 @@
 
 {#- The rows of a *__converted model that belong to the current version of
     their section, with their report's header (int_submissions__latest) and,
-    for sections about models, the durable model_key. -#}
+    for sections about models, the durable model_key; in an incremental run,
+    only the rebuilt units' rows. -#}
 {% macro current_version_rows(converted, section, keyed_by_model=true) -%}
     select
         {%- if keyed_by_model %}
@@ -43,4 +44,5 @@
     {%- if keyed_by_model %}
     {{ join_model_keys('converted') }}
     {%- endif %}
+    where {{ rebuilt_filter('converted.reporting_unit_code') }}
 {%- endmacro %}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
@@ -111,20 +112,27 @@ def warehouse_env(settings: Settings) -> None:
 
 @main.command()
 @click.option("--inbox", type=click.Path(path_type=Path), help="Default: $DANVAN_HOME/inbox.")
+@click.option(
+    "--full-refresh",
+    is_flag=True,
+    help="Rebuild every table from scratch (the same marts as the incremental nights).",
+)
 @pass_settings
-def nightly(settings: Settings, inbox: Path | None) -> None:
-    """The main job: ingest the inbox, dbt build, validate, publish the marts."""
+def nightly(settings: Settings, inbox: Path | None, full_refresh: bool) -> None:
+    """The main job: ingest the inbox, hold or approve each submission, build, check, publish."""
     configure_prefect(settings)
     from flows.nightly import nightly_pipeline
 
     from danvan.pipeline import PipelineFailed
 
     try:
-        summary = nightly_pipeline(settings=settings, inbox=inbox or settings.inbox_dir)
+        summary = nightly_pipeline(
+            settings=settings, inbox=inbox or settings.inbox_dir, full_refresh=full_refresh
+        )
     except PipelineFailed as failure:
         if failure.summary is not None:
             click.echo(failure.summary.render(), err=True)
-        raise click.ClickException(f"nightly run failed: {failure}") from failure
+        raise click.ClickException(f"nightly run did not publish: {failure}") from failure
     click.echo(summary.render())
 
 
@@ -177,10 +185,162 @@ def errors(settings: Settings, limit: int) -> None:
 @main.command()
 @pass_settings
 def quality(settings: Settings) -> None:
-    """Print the last validation run: every expectation, its severity and failing keys."""
-    from danvan.quality import last_run_text
+    """Print the last night's checks: every rule that failed, its severity and failing rows."""
+    from danvan.quality.results import last_validation
+    from danvan.warehouse.db import connect
 
-    click.echo(last_run_text(warehouse_target(settings).url))
+    with connect(warehouse_target(settings).url) as conn:
+        validation = last_validation(conn)
+    if validation is None:
+        click.echo("no validation run yet")
+        return
+    click.echo(validation.render())
+    if not validation.success:
+        sys.exit(1)
+
+
+# -- review ------------------------------------------------------------------
+
+
+@main.group()
+def review() -> None:
+    """Held, accepted and published submissions: list, show, release, reject, approve, withdraw."""
+
+
+@review.command("list")
+@click.option("--province", help="Province code on today's map (e.g. 48).")
+@click.option("--unit", help="Reporting unit code.")
+@click.option("--period", help="Period code, e.g. 2025-Q3.")
+@click.option(
+    "--state",
+    type=click.Choice(
+        [
+            "landed",
+            "held",
+            "accepted",
+            "approved",
+            "published",
+            "superseded",
+            "rejected",
+            "withdrawn",
+        ]
+    ),
+    help="Only submissions in this state.",
+)
+@click.option("--limit", default=200, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_settings
+def review_list(
+    settings: Settings,
+    province: str | None,
+    unit: str | None,
+    period: str | None,
+    state: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List submissions (newest change first): file, unit, period, date sent, state, why."""
+    from danvan.gate.review import SubmissionFilter, list_submissions
+    from danvan.warehouse.db import connect
+
+    with connect(warehouse_target(settings).url) as conn:
+        rows = list_submissions(conn, SubmissionFilter(province, unit, period, state), limit)
+    if as_json:
+        click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(row.render())
+    click.echo(f"{len(rows)} submissions")
+
+
+@review.command("show")
+@click.argument("submission")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_settings
+def review_show(settings: Settings, submission: str, as_json: bool) -> None:
+    """One submission (FILE_ID:UNIT:PERIOD:DATE): state, why it is held, its history."""
+    from danvan.gate.review import (
+        ReviewError,
+        SubmissionFilter,
+        list_submissions,
+        parse_key,
+        submission_history,
+        submission_holds,
+    )
+    from danvan.warehouse.db import connect
+
+    try:
+        key = parse_key(submission)
+    except ReviewError as error:
+        raise click.UsageError(str(error)) from error
+    with connect(warehouse_target(settings).url) as conn:
+        found = [
+            row
+            for row in list_submissions(conn, SubmissionFilter(file_id=key.file_id), 10_000)
+            if row.key == key
+        ]
+        if not found:
+            raise click.ClickException(f"no such submission: {submission}")
+        holds = submission_holds(conn, key)
+        history = submission_history(conn, key)
+    if as_json:
+        document = {**found[0].as_dict(), "holds": holds, "history": history}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+        return
+    click.echo(found[0].render())
+    for hold in holds:
+        click.echo(
+            f"  held: {hold['rule']} — sheet {hold['sheet']}, row {hold['row_number']}, "
+            f"column {hold['column_name']}, value {hold['value_text']}\n    {hold['reason_vi']}"
+            f"\n    {hold['reason_en']}"
+        )
+    for event in history:
+        click.echo(
+            f"  {event['happened_at']:%Y-%m-%d %H:%M} {event['from_state'] or '-'} → "
+            f"{event['to_state']} by {event['actor']}: {event['reason_en'] or ''}"
+        )
+
+
+def _decision(name: str, help_text: str) -> None:
+    @review.command(name, help=help_text)
+    @click.argument("submissions", nargs=-1)
+    @click.option("--file", "file_id", type=int, help="Every submission the file carries.")
+    @click.option("--reason", required=True, help="Why (kept with the decision).")
+    @click.option("--operator", envvar="USER", default="operator", show_default=True)
+    @pass_settings
+    def command(
+        settings: Settings,
+        submissions: tuple[str, ...],
+        file_id: int | None,
+        reason: str,
+        operator: str,
+    ) -> None:
+        from danvan.gate.review import ReviewError, decide, parse_key, submissions_of_file
+        from danvan.warehouse.db import connect
+
+        with connect(warehouse_target(settings).url) as conn:
+            try:
+                keys = [parse_key(text) for text in submissions]
+                if file_id is not None:
+                    keys += submissions_of_file(conn, file_id)
+                if not keys:
+                    raise click.UsageError("name submissions (FILE_ID:UNIT:PERIOD:DATE) or --file")
+                changed = decide(conn, keys, name, operator=operator, reason=reason)
+            except ReviewError as error:
+                raise click.ClickException(str(error)) from error
+        done = {"release": "released", "reject": "rejected", "approve": "approved"}.get(
+            name, "withdrawn"
+        )
+        click.echo(f"{len(changed)} submissions {done}; the next nightly run publishes the change")
+
+
+_decision("release", "Approve held submissions despite their hold (say why).")
+_decision("reject", "Refuse held (or accepted) submissions; the sender must send again.")
+_decision("approve", "Approve accepted submissions where approval is required for their level.")
+_decision(
+    "withdraw",
+    "Withdraw submissions (or a whole --file): their report falls back to its earlier version.",
+)
 
 
 @main.command("metabase-setup")

@@ -4,88 +4,157 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
+import psycopg
 from psycopg.types.json import Jsonb
 
+from danvan.gate.admit import GateReport
+from danvan.gate.scope import BuildScope
 from danvan.ingest.service import IngestReport
-from danvan.publish import revert_snapshots
-from danvan.quality import ValidationReport
+from danvan.publication.apply import PublicationResult
+from danvan.quality.results import ValidationReport
 from danvan.transform import DbtResult
 from danvan.warehouse.db import connect
+
+SNAPSHOT_SCHEMA = "snapshots"
 
 
 @dataclass
 class NightlySummary:
     run_id: uuid.UUID
+    status: str = "running"  # published | blocked | unchanged | failed
     ingest: IngestReport | None = None
+    gate: GateReport | None = None
+    scope: BuildScope | None = None
+    full_refresh: bool = False
     dbt: DbtResult | None = None
     validation: ValidationReport | None = None
-    published: bool = False
+    publication: PublicationResult | None = None
     duration_seconds: float | None = None
     error: str | None = None
 
-    def as_dict(self) -> dict:
-        ingest, dbt, validation = self.ingest, self.dbt, self.validation
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def held(self) -> int:
+        return len(self.gate.held) if self.gate else 0
+
+    def as_dict(self) -> dict[str, Any]:
+        ingest, gate, dbt, validation = self.ingest, self.gate, self.dbt, self.validation
         return {
             "run_id": str(self.run_id),
+            "status": self.status,
+            "published": self.published,
+            "publication_id": self.publication.publication_id if self.publication else None,
             "files": ingest.files if ingest else None,
             "files_rejected": ingest.count("rejected") if ingest else None,
             "rows_loaded": ingest.rows_loaded if ingest else None,
             "rows_quarantined": ingest.rows_quarantined if ingest else None,
-            "models_built": dbt.models_built if dbt else None,
+            "submissions": gate.as_dict() if gate else None,
+            "units_rebuilt": self.scope.units if self.scope else None,
+            "full_refresh": self.full_refresh,
+            "dbt_models_built": dbt.models_built if dbt else None,
             "dbt_tests_passed": dbt.tests_passed if dbt else None,
-            "expectations_passed": validation.passed if validation else None,
-            "expectations_total": len(validation.outcomes) if validation else None,
-            "expectation_warnings": len(validation.warnings) if validation else None,
-            "published": self.published,
+            "rules_checked": len(validation.outcomes) if validation else None,
+            "rules_passed": validation.passed if validation else None,
+            "warnings": len(validation.warnings) if validation else None,
+            "blocked_by": [o.render() for o in validation.blocking] if validation else [],
+            "rows_inserted": self.publication.rows_inserted if self.publication else None,
+            "rows_deleted": self.publication.rows_deleted if self.publication else None,
             "duration_seconds": round(self.duration_seconds, 1) if self.duration_seconds else None,
             "error": self.error,
         }
 
     def render(self) -> str:
-        facts = self.as_dict()
-        lines = [f"nightly run {facts['run_id']}: {'PUBLISHED' if self.published else 'FAILED'}"]
-        labels = {
-            "files": "files",
-            "files_rejected": "files rejected",
-            "rows_loaded": "rows loaded",
-            "rows_quarantined": "rows quarantined",
-            "models_built": "models built",
-            "dbt_tests_passed": "dbt tests passed",
-            "expectations_passed": "expectations passed",
-            "expectation_warnings": "expectation warnings",
-            "duration_seconds": "duration (s)",
-        }
-        for key, label in labels.items():
-            value = facts[key]
-            if key == "expectations_passed" and value is not None:
-                value = f"{value} of {facts['expectations_total']}"
-            lines.append(f"  {label:<22} {value if value is not None else '-'}")
+        """A few lines: the verdict, then one line per stage that ran."""
+        verdict = {
+            "published": "PUBLISHED",
+            "blocked": "BLOCKED — nothing published, the marts are as they were",
+            "unchanged": "NOTHING NEW — the marts are as they were",
+            "failed": "FAILED — nothing published, the marts are as they were",
+        }.get(self.status, self.status.upper())
+        if self.publication:
+            verdict += f" (publication {self.publication.publication_id})"
+        lines = [f"nightly run {self.run_id}: {verdict}"]
+        if self.ingest:
+            ingest = self.ingest
+            lines.append(
+                f"  files        {ingest.count('loaded')} landed, {ingest.count('skipped')} "
+                f"already received, {ingest.count('rejected')} rejected; rows "
+                f"{ingest.rows_loaded} loaded, {ingest.rows_quarantined} quarantined"
+            )
+        if self.gate:
+            gate = self.gate
+            line = f"  submissions  {gate.evaluated} checked: {gate.approved} approved"
+            if gate.awaiting_approval:
+                line += f", {gate.awaiting_approval} awaiting approval"
+            line += f", {len(gate.held)} held"
+            if gate.held_by_province:
+                line += (
+                    " (province "
+                    + ", ".join(
+                        f"{province}: {count}" for province, count in gate.held_by_province.items()
+                    )
+                    + ")"
+                )
+            if gate.superseded:
+                line += f", {gate.superseded} earlier holds superseded"
+            lines.append(line)
+        if self.dbt:
+            kind = "full rebuild" if self.full_refresh else "incremental"
+            units = f"{self.scope.units} units, " if self.scope else ""
+            lines.append(
+                f"  build        {kind}: {units}{self.dbt.models_built} dbt models, "
+                f"{self.dbt.tests_passed} dbt tests passed"
+            )
+        if self.validation:
+            validation = self.validation
+            lines.append(
+                f"  checks       {validation.passed} of {len(validation.outcomes)} rules passed, "
+                f"{len(validation.warnings)} warnings"
+            )
+            lines += [f"  blocked by   {outcome.render()}" for outcome in validation.blocking[:5]]
+        if self.publication:
+            publication = self.publication
+            lines.append(
+                f"  published    {publication.submissions_published} submissions; rows "
+                f"+{publication.rows_inserted} −{publication.rows_deleted}"
+            )
+        if self.duration_seconds is not None:
+            lines.append(f"  duration     {self.duration_seconds:.1f} s")
         if self.error:
-            lines.append(f"  error: {self.error}")
+            lines.append(f"  error        {self.error.splitlines()[0]}")
         return "\n".join(lines)
 
 
 class PipelineFailed(RuntimeError):
-    """The run failed; its summary says how far it got."""
+    """The run did not publish; its summary says how far it got."""
 
     def __init__(self, message: str, summary: NightlySummary | None = None) -> None:
         super().__init__(message)
         self.summary = summary
 
 
+class PublicationBlocked(PipelineFailed):
+    """A systemic check failed: nothing was published."""
+
+
 class RunLog:
-    """Records the run as running, then published or failed.
+    """Records the run as running, then as it ended.
 
     Runs hold the pipeline lock, so a row still 'running' when a new run starts
     belongs to a run that was killed; it is marked failed. A run that does not
     publish has its snapshot writes undone, so history only records what passed.
     """
 
-    def __init__(self, url: str, run_id: uuid.UUID, summary: NightlySummary) -> None:
+    def __init__(self, url: str, summary: NightlySummary) -> None:
         self.url = url
-        self.run_id = run_id
         self.summary = summary
+        self.started_at: datetime | None = None
 
     def __enter__(self) -> RunLog:
         with connect(self.url) as conn:
@@ -98,29 +167,63 @@ class RunLog:
             if interrupted_since:
                 revert_snapshots(conn, min(started for (started,) in interrupted_since))
             # The database's clock, the one dbt stamps snapshot versions with.
-            self.started_at = conn.execute(
+            row = conn.execute(
                 "insert into audit.pipeline_runs (run_id, started_at, status) "
                 "values (%s, clock_timestamp(), 'running') returning started_at",
-                [self.run_id],
-            ).fetchone()[0]
+                [self.summary.run_id],
+            ).fetchone()
+            assert row is not None
+            self.started_at = row[0]
         return self
 
-    def finish(self) -> None:
-        self._write("published")
-
-    def __exit__(self, exc_type, exc, traceback) -> None:
-        if exc is not None:
-            self.summary.error = str(exc)
+    def finish(self, status: str) -> None:
+        self.summary.status = status
+        if status != "published" and self.started_at is not None:
             with connect(self.url) as conn:
                 revert_snapshots(conn, self.started_at)
-            self._write("failed")
-            if not isinstance(exc, PipelineFailed) or exc.summary is None:
-                raise PipelineFailed(str(exc), self.summary) from exc
+        self._write()
 
-    def _write(self, status: str) -> None:
+    def __exit__(self, exc_type: object, exc: BaseException | None, traceback: object) -> None:
+        if exc is None:
+            return
+        if not isinstance(exc, PublicationBlocked):
+            self.summary.error = str(exc)
+        self.finish("blocked" if isinstance(exc, PublicationBlocked) else "failed")
+        if not isinstance(exc, PipelineFailed) or exc.summary is None:
+            raise PipelineFailed(str(exc), self.summary) from exc
+
+    def _write(self) -> None:
+        publication = self.summary.publication
         with connect(self.url) as conn:
             conn.execute(
-                "update audit.pipeline_runs set status = %s, finished_at = now(), summary = %s "
-                "where run_id = %s",
-                [status, Jsonb(self.summary.as_dict()), self.run_id],
+                "update audit.pipeline_runs set status = %s, finished_at = now(), summary = %s, "
+                "publication_id = %s where run_id = %s",
+                [
+                    self.summary.status,
+                    Jsonb(self.summary.as_dict()),
+                    publication.publication_id if publication else None,
+                    self.summary.run_id,
+                ],
             )
+
+
+def revert_snapshots(conn: psycopg.Connection, since: datetime) -> None:
+    """Undo what dbt snapshot wrote since a run began that did not publish.
+
+    Versions it opened are deleted and versions it closed are reopened, so model
+    history only ever records states that passed validation.
+    """
+    from psycopg import sql
+
+    tables = conn.execute(
+        """select table_name from information_schema.columns
+           where table_schema = %s and column_name = 'dbt_valid_from'""",
+        [SNAPSHOT_SCHEMA],
+    ).fetchall()
+    for (table,) in tables:
+        relation = sql.Identifier(SNAPSHOT_SCHEMA, table)
+        conn.execute(sql.SQL("delete from {} where dbt_valid_from >= %s").format(relation), [since])
+        conn.execute(
+            sql.SQL("update {} set dbt_valid_to = null where dbt_valid_to >= %s").format(relation),
+            [since],
+        )

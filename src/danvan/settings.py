@@ -42,6 +42,21 @@ class Settings(BaseSettings):
         default=None,
         description="Password of the read-only role BI tools use; generated on first start.",
     )
+    approval_levels: frozenset[str] = Field(
+        default=frozenset(),
+        description="Reporting-unit levels (commune, district, province, agency) whose "
+        "submissions wait for an operator's approval before they are published.",
+    )
+    volume_drop_block_share: float = Field(
+        default=0.2,
+        description="Publication is blocked when a province's current reports drop by more "
+        "than this share since the last publication (a systemic loss, not a sender's error).",
+    )
+    history_retention_days: int | None = Field(
+        default=None,
+        description="Rows that left the marts longer ago than this are removed from "
+        "marts_history; unset: keep every publication.",
+    )
     project_root: Path = Field(default=PROJECT_ROOT)
 
     @property
@@ -68,6 +83,11 @@ class Settings(BaseSettings):
     def run_dir(self) -> Path:
         """Per-run artefacts: dbt target and logs, Data Docs."""
         return self.home_dir / "runs"
+
+    @property
+    def dbt_state_dir(self) -> Path:
+        """dbt's target directory, kept between runs for its partial-parse cache."""
+        return self.home_dir / "dbt"
 
     @property
     def dbt_project_dir(self) -> Path:

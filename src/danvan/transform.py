@@ -1,15 +1,26 @@
-"""Run dbt against the warehouse and read what it did."""
+"""Run dbt against the warehouse, decide what a night builds, and read what dbt did.
+
+A night builds only what its new data touches: the models downstream of the
+submissions and their states, incrementally for the units the night rebuilds.
+When the dbt project itself changed (a new release: a model, macro or seed
+file differs from the last full build's) everything is rebuilt from scratch,
+seeds included; so is the first build of a warehouse and ``--full-refresh``.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import psycopg
 
 from danvan.settings import DatabaseTarget, Settings
 
@@ -49,12 +60,59 @@ class DbtResult:
         )
 
 
+# What decides a build's result: a change in any of these means a full rebuild.
+PROJECT_PARTS = ("dbt_project.yml", "models", "macros", "seeds", "snapshots", "tests")
+# Before the gate: reference data and the staging views its rules read.
+PREPARE_SELECTION = [
+    "--select",
+    "resource_type:seed",
+    "staging",
+    "--indirect-selection",
+    "cautious",
+]
+# A night's build: what depends on the landed rows or their states.
+# Unit tests check the SQL, which only a new release changes: they run on full builds.
+DATA_SELECTION = [
+    "--select", "source:submissions+", "source:pipeline+",
+    "--exclude", "staging", "resource_type:seed", "resource_type:unit_test",
+]  # fmt: skip
+
+
+def project_fingerprint(dbt_project_dir: Path) -> str:
+    """A checksum of every file that defines what dbt builds."""
+    digest = hashlib.sha256()
+    for part in PROJECT_PARTS:
+        root = dbt_project_dir / part
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in files:
+            if path.is_file():
+                digest.update(str(path.relative_to(dbt_project_dir)).encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def deployed_fingerprint(conn: psycopg.Connection) -> str | None:
+    row = conn.execute(
+        "select fingerprint from audit.deployments order by deployment_id desc limit 1"
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def record_deployment(conn: psycopg.Connection, run_id: object, fingerprint: str) -> None:
+    conn.execute(
+        "insert into audit.deployments (run_id, fingerprint) values (%s, %s)",
+        [run_id, fingerprint],
+    )
+
+
 def dbt_environment(settings: Settings, target: DatabaseTarget, run_dir: Path) -> dict[str, str]:
+    """dbt's target (and its partial-parse cache) persists per warehouse: re-parsing the
+    project costs seconds a small night cannot spare."""
     environment = dict(os.environ)
     environment.update(target.dbt_environment())
     environment.update(
         {
-            "DBT_TARGET_PATH": str(run_dir / "dbt-target"),
+            "DBT_TARGET_PATH": str(settings.dbt_state_dir / "target"),
             "DBT_LOG_PATH": str(run_dir / "dbt-logs"),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "DO_NOT_TRACK": "1",
@@ -72,6 +130,7 @@ def run_dbt(
 ) -> DbtResult | None:
     """Run one dbt command, streaming its log lines; raise DbtFailed on a non-zero exit."""
     run_dir.mkdir(parents=True, exist_ok=True)
+    (settings.dbt_state_dir / "target" / "run_results.json").unlink(missing_ok=True)
     command = [
         str(Path(sys.executable).with_name("dbt")),
         *arguments,
@@ -91,7 +150,11 @@ def run_dbt(
     for line in process.stdout:
         on_line(line.rstrip("\n"))
     returncode = process.wait()
-    results_file = run_dir / "dbt-target" / "run_results.json"
+    target_dir = settings.dbt_state_dir / "target"
+    for artefact in ("run_results.json", "manifest.json"):
+        if (target_dir / artefact).exists():
+            shutil.copy2(target_dir / artefact, run_dir / artefact)
+    results_file = run_dir / "run_results.json"
     result = DbtResult.from_run_results(results_file) if results_file.exists() else None
     if returncode != 0:
         detail = "\n".join(result.failures) if result else "see the log above"

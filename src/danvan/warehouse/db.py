@@ -16,11 +16,16 @@ def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection:
     return psycopg.connect(url, autocommit=autocommit, application_name="danvan")
 
 
+# Landing tables first, then what the pipeline records about them.
+BOOTSTRAP_SCRIPTS = ("sql/bootstrap.sql", "sql/submissions.sql")
+
+
 def bootstrap(url: str) -> None:
     """Create the raw, audit and dq schemas and tables if missing."""
-    ddl = files("danvan.warehouse").joinpath("sql/bootstrap.sql").read_text(encoding="utf-8")
+    package = files("danvan.warehouse")
     with connect(url) as conn:
-        conn.execute(ddl)
+        for script in BOOTSTRAP_SCRIPTS:
+            conn.execute(package.joinpath(script).read_text(encoding="utf-8"))
 
 
 @contextmanager

@@ -1,6 +1,6 @@
--- Every unit that has reported, on the map its code refers to, with its area on
--- both maps. Agencies are not on the administrative map: they take the area of
--- the province their report names.
+-- Every unit with a report the marts use (held submissions wait), on the map
+-- its code refers to, with its area on both maps. Agencies are not on the
+-- administrative map: they take the area of the province their report names.
 with reported as (
     select
         reporting_unit_code,
@@ -13,7 +13,7 @@ with reported as (
         )[1] as reporting_unit_name_sent,
         min(submitted_on) as first_submitted_on,
         max(submitted_on) as last_submitted_on
-    from {{ ref('stg_submissions__submissions') }}
+    from {{ ref('int_submission_versions') }}
     group by reporting_unit_code, map_version
 ),
 

@@ -1,6 +1,8 @@
 -- Current contributions per model, contribution type, source, period and
 -- reporting unit, in the type's canonical unit, from the latest version of
 -- each report. Rows repeated within one report add up.
+-- depends_on: {{ ref('stg_pipeline__build_units') }}
+{{ config(sliced_by('unit')) }}
 {% set grain = ['model_key', 'contribution_type_code', 'contribution_source_code']
     + report_header_columns() %}
 with current_rows as (

@@ -2,6 +2,8 @@
 -- the indicator's canonical unit, from the latest version of each report.
 -- Rows repeated within one report are combined by the indicator's aggregation
 -- rule (summed if additive, else the last row sent).
+-- depends_on: {{ ref('stg_pipeline__build_units') }}
+{{ config(sliced_by('unit')) }}
 {% set grain = ['model_key', 'indicator_code'] + report_header_columns() %}
 with current_rows as (
     {{ current_version_rows(ref('int_indicator_values__converted'), 'indicators') }}

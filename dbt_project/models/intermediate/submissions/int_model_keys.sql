@@ -1,27 +1,34 @@
 -- A durable key per model: its code when it has one, else the reporting unit
 -- plus the model's folded name. A row that names a model without its code gets
--- the code other rows of the same unit (in any section) gave that name, when
--- they gave exactly one.
+-- the code other rows of the same unit (in any section of any report the
+-- marts may use) gave that name, when they gave exactly one. Rebuilt unit by
+-- unit: a new report can give a code to a name the unit used before.
+-- depends_on: {{ ref('stg_pipeline__build_units') }}
+{{ config(sliced_by('unit')) }}
+{% set naming_rows = [
+    ref('stg_submissions__models'),
+    ref('stg_submissions__indicator_values'),
+    ref('stg_submissions__contributions'),
+] %}
 with named_rows as (
-    select
-        reporting_unit_code,
-        model_name_key,
-        model_code
-    from {{ ref('stg_submissions__models') }}
-    union all
-    select
-        reporting_unit_code,
-        model_name_key,
-        model_code
-    from {{ ref('stg_submissions__indicator_values') }}
-    where model_name_key is not null
-    union all
-    select
-        reporting_unit_code,
-        model_name_key,
-        model_code
-    from {{ ref('stg_submissions__contributions') }}
-    where model_name_key is not null
+    {%- for relation in naming_rows %}
+        select
+            named.reporting_unit_code,
+            named.model_name_key,
+            named.model_code
+        from {{ relation }} as named
+        inner join {{ ref('stg_pipeline__submission_states') }} as states
+            on
+                named.file_id = states.file_id
+                and named.reporting_unit_code = states.reporting_unit_code
+                and named.period_code = states.period_code
+                and named.submitted_on = states.submitted_on
+        where
+            named.model_name_key is not null
+            and states.is_admitted
+            and {{ rebuilt_filter('named.reporting_unit_code') }}
+        {{ 'union all' if not loop.last }}
+    {%- endfor %}
 ),
 
 named as (

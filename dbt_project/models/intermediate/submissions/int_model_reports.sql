@@ -1,7 +1,9 @@
 -- What each report says about each model: the models-section rows of the
 -- current version of every unit's report for every period, keyed by the
 -- durable model key, with the report's period and map. A model listed twice in
--- one report keeps its last row.
+-- one report keeps its last row. Rebuilt unit by unit.
+-- depends_on: {{ ref('stg_pipeline__build_units') }}
+{{ config(sliced_by('unit')) }}
 with current_rows as (
     select
         {{ model_key('models') }} as model_key,
@@ -24,6 +26,7 @@ with current_rows as (
             and models.period_code = submissions.period_code
             and models.submitted_on = submissions.submitted_on
     {{ join_model_keys('models') }}
+    where {{ rebuilt_filter('models.reporting_unit_code') }}
 )
 
 select

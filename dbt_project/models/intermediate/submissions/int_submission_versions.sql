@@ -1,8 +1,11 @@
--- Every version of every report: one unit's report for one period as sent on
--- one date. A version may span several files (CSV exports send one file per
--- section); its header is taken from the file loaded last. version_number
--- counts a report's versions by date; the latest is the one the marts use.
--- Each version is checked against its deadline (ref_reporting_deadlines).
+-- Every version of every report the marts may use (approved or published): one
+-- unit's report for one period as sent on one date. A version may span several
+-- files (CSV exports send one file per section); its header is taken from the
+-- file loaded last. version_number counts a report's versions by date; the
+-- latest is the one the marts use. Each version is checked against its
+-- deadline (ref_reporting_deadlines). Rebuilt unit by unit.
+-- depends_on: {{ ref('stg_pipeline__build_units') }}
+{{ config(sliced_by('unit')) }}
 with headers as (
     select
         submissions.*,
@@ -15,7 +18,16 @@ with headers as (
     from {{ ref('stg_submissions__submissions') }} as submissions
     inner join {{ ref('stg_submissions__files') }} as files
         on submissions.file_id = files.file_id
-    where files.file_status = 'loaded'
+    inner join {{ ref('stg_pipeline__submission_states') }} as states
+        on
+            submissions.file_id = states.file_id
+            and submissions.reporting_unit_code = states.reporting_unit_code
+            and submissions.period_code = states.period_code
+            and submissions.submitted_on = states.submitted_on
+    where
+        files.file_status = 'loaded'
+        and states.is_admitted
+        and {{ rebuilt_filter('submissions.reporting_unit_code') }}
 ),
 
 version_files as (

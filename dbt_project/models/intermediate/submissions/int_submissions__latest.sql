@@ -1,5 +1,7 @@
 -- The current header (period, map, province) of each unit's report per period:
--- its latest version.
+-- its latest version. Rebuilt unit by unit.
+-- depends_on: {{ ref('stg_pipeline__build_units') }}
+{{ config(sliced_by('unit')) }}
 select
     reporting_unit_key,
     reporting_unit_code,
@@ -16,4 +18,4 @@ select
     period_end,
     submitter
 from {{ ref('int_submission_versions') }}
-where is_latest
+where is_latest and {{ rebuilt_filter('reporting_unit_code') }}

@@ -1,6 +1,8 @@
 -- Current unit-level activities per activity, period and reporting unit, from
 -- the latest version of each report. Rows repeated within one report are
 -- combined by the activity's aggregation rule.
+-- depends_on: {{ ref('stg_pipeline__build_units') }}
+{{ config(sliced_by('unit')) }}
 {% set grain = ['activity_code'] + report_header_columns() %}
 with current_rows as (
     {{ current_version_rows(ref('int_unit_activities__converted'), 'activities', keyed_by_model=false) }}

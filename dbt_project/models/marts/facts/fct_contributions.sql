@@ -1,7 +1,9 @@
 -- Resources mobilised per model, contribution type, source, period and
 -- reporting unit: the latest version of each report, in the type's canonical
 -- unit (VND, m², labour days). Periods overlap: add amounts up through
--- rpt_contributions_by_source, or within one period_kind.
+-- rpt_contributions_by_source, or within one period_kind. Rebuilt unit by unit.
+-- depends_on: {{ ref('stg_pipeline__build_units') }}
+{{ config(sliced_by('unit')) }}
 select
     md5(
         contributions.model_key || '|' || contributions.contribution_type_code || '|'
@@ -30,3 +32,4 @@ select
 from {{ ref('int_contributions') }} as contributions
 left join {{ ref('int_reporting_units') }} as units
     on contributions.reporting_unit_key = units.reporting_unit_key
+where {{ rebuilt_filter('contributions.reporting_unit_code') }}

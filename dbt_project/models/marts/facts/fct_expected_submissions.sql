@@ -7,8 +7,16 @@
 -- clock, so a figure never changes just because time passed. Units of the
 -- 2025-01 map (districts, old communes) are not expected for periods ending
 -- after 30 June 2025. A term report is expected only from the units that sent
--- one. On time: the first version arrived by the due date.
-with reports as (
+-- one. On time: the first version arrived by the due date. Rebuilt province by
+-- province (a report extends its province's horizon).
+-- depends_on: {{ ref('stg_pipeline__build_provinces') }}
+{{ config(sliced_by('province')) }}
+with units as (
+    select * from {{ ref('int_reporting_units') }}
+    where {{ rebuilt_filter('province_code_2025_07', 'province') }}
+),
+
+reports as (
     select
         reporting_unit_key,
         period_code,
@@ -16,11 +24,8 @@ with reports as (
         max(submitted_on) as last_submitted_on,
         count(*) as versions_sent
     from {{ ref('int_submission_versions') }}
+    where reporting_unit_key in (select units.reporting_unit_key from units)
     group by reporting_unit_key, period_code
-),
-
-units as (
-    select * from {{ ref('int_reporting_units') }}
 ),
 
 periods as (

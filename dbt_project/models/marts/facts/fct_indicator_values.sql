@@ -1,7 +1,9 @@
 -- Indicator values per model, indicator, period and reporting unit: the latest
 -- version of each report, in the indicator's canonical unit. Periods overlap
 -- (a nine-month report and its quarters): add values up through
--- rpt_indicators_by_unit_period, or within one period_kind.
+-- rpt_indicators_by_unit_period, or within one period_kind. Rebuilt unit by unit.
+-- depends_on: {{ ref('stg_pipeline__build_units') }}
+{{ config(sliced_by('unit')) }}
 select
     md5(
         indicator_values.model_key || '|' || indicator_values.indicator_code || '|'
@@ -29,3 +31,4 @@ select
 from {{ ref('int_indicator_values') }} as indicator_values
 left join {{ ref('int_reporting_units') }} as units
     on indicator_values.reporting_unit_key = units.reporting_unit_key
+where {{ rebuilt_filter('indicator_values.reporting_unit_code') }}

@@ -2,7 +2,9 @@
 -- date): its deadline (ref_reporting_deadlines: due N days after the period
 -- ends), whether it met it, whether it revised an earlier version and is the
 -- one the marts use. Completeness against the units expected to report is in
--- fct_expected_submissions.
+-- fct_expected_submissions. Rebuilt unit by unit.
+-- depends_on: {{ ref('stg_pipeline__build_units') }}
+{{ config(sliced_by('unit')) }}
 select
     versions.submission_key,
     versions.reporting_unit_key,
@@ -33,3 +35,4 @@ select
 from {{ ref('int_submission_versions') }} as versions
 left join {{ ref('int_reporting_units') }} as units
     on versions.reporting_unit_key = units.reporting_unit_key
+where {{ rebuilt_filter('versions.reporting_unit_code') }}

@@ -1,7 +1,9 @@
 -- Unit-level mass-mobilisation work per reporting unit, activity and period
 -- (conferences, trainings, citizens received, petitions, commendations): the
 -- latest version of each report. Periods overlap: add values up through
--- rpt_unit_activities, or within one period_kind.
+-- rpt_unit_activities, or within one period_kind. Rebuilt unit by unit.
+-- depends_on: {{ ref('stg_pipeline__build_units') }}
+{{ config(sliced_by('unit')) }}
 select
     md5(
         activities.reporting_unit_code || '|' || activities.activity_code || '|' || activities.period_code
@@ -27,3 +29,4 @@ select
 from {{ ref('int_unit_activities') }} as activities
 left join {{ ref('int_reporting_units') }} as units
     on activities.reporting_unit_key = units.reporting_unit_key
+where {{ rebuilt_filter('activities.reporting_unit_code') }}

@@ -2,7 +2,9 @@
 -- overlapping reports counted once (reports_counted_in_periods, per model,
 -- type and source), added up over the unit's models. Amounts are in the type's
 -- canonical unit (VND, m², labour days). covers_whole_period: every model's
--- counted reports cover every day of the period.
+-- counted reports cover every day of the period. Rebuilt unit by unit.
+-- depends_on: {{ ref('stg_pipeline__build_units') }}
+{{ config(sliced_by('unit')) }}
 with reports as (
     select
         reporting_unit_key,
@@ -15,6 +17,7 @@ with reports as (
         period_end,
         amount
     from {{ ref('fct_contributions') }}
+    where {{ rebuilt_filter('reporting_unit_code') }}
 ),
 
 counted as (

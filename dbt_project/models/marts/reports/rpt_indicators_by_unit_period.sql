@@ -8,6 +8,9 @@
 -- models); rates are averaged (`models` says over how many).
 -- covers_whole_period: every model's figure covers the whole period (sum:
 -- every day of it; latest/rate: a report ending on its last day).
+-- Rebuilt unit by unit.
+-- depends_on: {{ ref('stg_pipeline__build_units') }}
+{{ config(sliced_by('unit')) }}
 with reports as (
     select
         reporting_unit_key,
@@ -20,6 +23,7 @@ with reports as (
         period_end,
         value
     from {{ ref('fct_indicator_values') }}
+    where {{ rebuilt_filter('reporting_unit_code') }}
 ),
 
 counted as (

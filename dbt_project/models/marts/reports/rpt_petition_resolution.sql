@@ -2,7 +2,9 @@
 -- authority, resolved, and the resolution rate = resolved / under authority
 -- (389 of 392 → 99.2 %). Overlapping reports are counted once (from
 -- rpt_unit_activities). The rate is null when the number under authority is
--- missing or zero.
+-- missing or zero. Rebuilt unit by unit.
+-- depends_on: {{ ref('stg_pipeline__build_units') }}
+{{ config(sliced_by('unit')) }}
 with petitions as (
     select
         reporting_unit_key,
@@ -17,6 +19,7 @@ with petitions as (
         activity_code in (
             'citizens_received', 'petitions_received', 'petitions_under_authority', 'petitions_resolved'
         )
+        and {{ rebuilt_filter('reporting_unit_code') }}
     group by reporting_unit_key, period_code
 )
 

@@ -1,6 +1,8 @@
 -- Reporting completeness and punctuality by province (both maps), level and
 -- period: units expected to report (see fct_expected_submissions for the
--- rule), how many did, on time, late, or not at all.
+-- rule), how many did, on time, late, or not at all. Rebuilt province by province.
+-- depends_on: {{ ref('stg_pipeline__build_provinces') }}
+{{ config(sliced_by('province')) }}
 {% set grain = [
     'province_code_2025_01', 'province_code_2025_07', 'reporting_unit_level',
     'period_code', 'period_kind', 'period_start', 'period_end'
@@ -15,4 +17,5 @@ select
     round(100.0 * count(*) filter (where has_reported) / count(*), 1) as completeness_pct,
     round(100.0 * count(*) filter (where is_on_time) / count(*), 1) as on_time_pct
 from {{ ref('fct_expected_submissions') }}
+where {{ rebuilt_filter('province_code_2025_07', 'province') }}
 group by {{ grain | join(', ') }}

@@ -1,7 +1,9 @@
 -- Unit-level activities (conferences and participants, trainings and trainees,
 -- citizens received, petitions, commendations) by reporting unit and period,
 -- overlapping reports counted once (reports_counted_in_periods, per
--- activity), combined by the activity's aggregation rule.
+-- activity), combined by the activity's aggregation rule. Rebuilt unit by unit.
+-- depends_on: {{ ref('stg_pipeline__build_units') }}
+{{ config(sliced_by('unit')) }}
 with reports as (
     select
         reporting_unit_key,
@@ -13,6 +15,7 @@ with reports as (
         period_end,
         value
     from {{ ref('fct_unit_activities') }}
+    where {{ rebuilt_filter('reporting_unit_code') }}
 ),
 
 counted as (

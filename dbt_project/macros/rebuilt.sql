@@ -1,0 +1,95 @@
+{#- Incremental by reporting unit or by province. Before dbt runs, the nightly
+    pipeline records which units changed since the last publication (any
+    submission landed, held, approved, withdrawn…) and their provinces
+    (audit.build_units / audit.build_provinces; every one on a full rebuild).
+    A model sliced by unit deletes the rows of those units and inserts them
+    anew, so a unit whose reports were all withdrawn loses its rows too. Models
+    so configured carry `meta.slice`, which publishing reads to copy only the
+    rebuilt slices into the public marts. Such a model filters its
+    inputs with `rebuilt_filter(column, scope)` and
+    names stg_pipeline__build_units (provinces) in a depends_on comment. -#}
+
+{% macro rebuilt_units() -%}
+    (select reporting_unit_code from {{ ref('stg_pipeline__build_units') }})
+{%- endmacro %}
+
+{% macro rebuilt_provinces() -%}
+    (select province_code_2025_07 from {{ ref('stg_pipeline__build_provinces') }})
+{%- endmacro %}
+
+{#- The config of a model rebuilt slice by slice: by 'unit' (column
+    reporting_unit_code) or by 'province' (column province_code_2025_07). -#}
+{% macro sliced_by(scope, indexes=[]) -%}
+    {%- set column = 'reporting_unit_code' if scope == 'unit' else 'province_code_2025_07' -%}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'append',
+        'on_schema_change': 'fail',
+        'pre_hook': "{{ delete_rebuilt_slices('" ~ scope ~ "') }}",
+        'post_hook': "{{ analyze_if_changed() }}",
+        'indexes': [{'columns': [column]}] + indexes,
+        'meta': {'slice': {'scope': scope, 'column': column}},
+    }) }}
+{%- endmacro %}
+
+{% macro delete_rebuilt_slices(scope) -%}
+    {%- if is_incremental() -%}
+        {%- if scope == 'unit' -%}
+            delete from {{ this }} where reporting_unit_code in {{ rebuilt_units() }}
+        {%- else -%}
+            delete from {{ this }} where province_code_2025_07 in {{ rebuilt_provinces() }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The condition a sliced model's rows meet in an incremental run (true on a full build). -#}
+{% macro rebuilt_filter(column, scope='unit') -%}
+    {%- if is_incremental() -%}
+        {{ column }} in {{ rebuilt_units() if scope == 'unit' else rebuilt_provinces() }}
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- PostgreSQL plans badly on tables whose statistics are stale: analyse a table
+    when a tenth of it changed since it was last analysed (or it never was). -#}
+{% macro analyze_if_changed() -%}
+    do $$
+    begin
+        if exists (
+            select 1 from pg_stat_user_tables as stats
+            join pg_class as class on class.oid = stats.relid
+            where stats.relid = '{{ this }}'::regclass
+                and (stats.last_analyze is null and stats.last_autoanalyze is null
+                     or stats.n_mod_since_analyze > 0.1 * greatest(class.reltuples, 1000))
+        ) then
+            analyze {{ this }};
+        end if;
+    end
+    $$
+{%- endmacro %}
+
+{#- Tests of a model rebuilt slice by slice check the slices this build rebuilt
+    (every slice on a full build): a night pays for its own data, not for the
+    whole history. dbt wraps every generic test's model in this macro. The
+    scope views live in the pipeline's `audit` schema (source `pipeline`). -#}
+{% macro default__get_where_subquery(relation) -%}
+    {%- set where = config.get('where', '') -%}
+    {%- set conditions = [where] if where else [] -%}
+    {%- set nodes = graph.nodes.values() if execute else [] -%}
+    {%- for node in nodes
+        if node.resource_type == 'model' and node.alias == relation.identifier
+        and node.schema == relation.schema and node.config.meta.get('slice') -%}
+        {%- set slice = node.config.meta['slice'] -%}
+        {%- if slice['scope'] == 'unit' -%}
+            {%- do conditions.append(slice['column'] ~ ' in (select reporting_unit_code from audit.build_units)') -%}
+        {%- else -%}
+            {%- do conditions.append(slice['column'] ~ ' in (select province_code_2025_07 from audit.build_provinces)') -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if conditions -%}
+        {%- do return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ') ~ ') dbt_subquery') -%}
+    {%- else -%}
+        {%- do return(relation) -%}
+    {%- endif -%}
+{%- endmacro %}

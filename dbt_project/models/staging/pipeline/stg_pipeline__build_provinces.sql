@@ -1,0 +1,2 @@
+select province_code_2025_07
+from {{ source('pipeline', 'build_provinces') }}

@@ -1,0 +1,2 @@
+select reporting_unit_code
+from {{ source('pipeline', 'build_units') }}

@@ -1,0 +1,413 @@
+"""Publish a validated build: the public marts change in place, in one transaction.
+
+dbt builds into the shadow schema ``marts_build``, which persists from night to
+night and holds what the next publication should show. Publishing copies into
+``marts`` only the rows that differ (compared by the hash of the whole row),
+restricted to the slices the night rebuilt for tables rebuilt slice by slice,
+and keeps every row ever published in ``marts_history`` with the publication
+range it belonged to, so a figure announced on a date can be reproduced after
+later corrections. Rows are deleted and inserted, never tables swapped: BI
+readers holding a transaction open keep their snapshot and never block the
+publication, and the tables keep their foreign keys (checked at commit, so
+order does not matter), comments and row-level security.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+
+from danvan.publication import access
+from danvan.publication.tables import (
+    BUILD_SCHEMA,
+    HISTORY_SCHEMA,
+    PUBLIC_SCHEMA,
+    PUBLICATION_TABLE,
+    PublicTable,
+)
+
+PUBLICATION_COLUMNS = """
+    publication_id bigint primary key,
+    published_at timestamptz not null,
+    run_id uuid not null,
+    full_refresh boolean not null,
+    submissions_published integer not null,
+    submissions_held integer not null,
+    units_rebuilt integer not null
+"""
+PUBLICATION_COMMENTS = {
+    None: "Every publication of the marts, numbered: what was published when. Query an "
+    "earlier one in marts_history. — Các lần công bố dữ liệu.",
+    "publication_id": "Publication number, increasing. — Số lần công bố.",
+    "published_at": "When it was published. — Thời điểm công bố.",
+    "run_id": "The nightly run that published it. — Lượt chạy.",
+    "full_refresh": "Whether every table was rebuilt from scratch. — Xây dựng lại toàn bộ.",
+    "submissions_published": "Submissions first published in it. — Số báo cáo được công bố.",
+    "submissions_held": "Submissions held back at the time. — Số báo cáo đang tạm giữ.",
+    "units_rebuilt": "Reporting units whose figures were rebuilt. — Số đơn vị được cập nhật.",
+}
+HISTORY_COMMENTS = {
+    "published_from": "First publication (dim_publication) that showed this row. — Công bố từ.",
+    "published_until": "First publication that no longer showed it; null: still shown. "
+    "— Công bố đến (không tính).",
+}
+LOCK_TIMEOUT = "30s"
+
+
+@dataclass(frozen=True)
+class PublicationResult:
+    publication_id: int
+    rows_inserted: int
+    rows_deleted: int
+    submissions_published: int
+
+
+def prepare_public_schema(conn: psycopg.Connection) -> None:
+    """Schemas, the publication table and the access records exist (idempotent)."""
+    for schema in (PUBLIC_SCHEMA, HISTORY_SCHEMA):
+        conn.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(schema)))
+    conn.execute(
+        sql.SQL("comment on schema {} is {}").format(
+            sql.Identifier(PUBLIC_SCHEMA),
+            sql.Literal("Validated star-schema marts for analysts and BI tools (read-only)."),
+        )
+    )
+    conn.execute(
+        sql.SQL("comment on schema {} is {}").format(
+            sql.Identifier(HISTORY_SCHEMA),
+            sql.Literal(
+                "Every row ever published in marts, with the publications that showed it "
+                "(published_from, published_until): figures as published on any date."
+            ),
+        )
+    )
+    publication = sql.Identifier(PUBLIC_SCHEMA, PUBLICATION_TABLE)
+    conn.execute(
+        sql.SQL("create table if not exists {} (" + PUBLICATION_COLUMNS + ")").format(publication)
+    )
+    for column, text in PUBLICATION_COMMENTS.items():
+        _comment(conn, PUBLIC_SCHEMA, PUBLICATION_TABLE, column, text)
+    access.ensure_access_schema(conn)
+    access.ensure_groups(conn)
+    access.grant_schemas(conn)
+    access.protect_table(conn, PUBLIC_SCHEMA, PUBLICATION_TABLE, has_province=False)
+
+
+def publish(
+    conn: psycopg.Connection,
+    tables: Sequence[PublicTable],
+    *,
+    run_id: uuid.UUID,
+    full_refresh: bool,
+    units_rebuilt: int,
+) -> PublicationResult:
+    """Copy what the build changed into the public marts, all tables in one transaction."""
+    with conn.transaction():
+        conn.execute(f"set local lock_timeout = '{LOCK_TIMEOUT}'")
+        prepare_public_schema(conn)
+        for table in tables:
+            _ensure_table(conn, table)
+        for table in tables:
+            _ensure_foreign_keys(conn, table)
+        publication_id = _next_publication(conn)
+        inserted = deleted = 0
+        for table in tables:
+            added, removed = _apply(conn, table, publication_id, full_refresh)
+            inserted += added
+            deleted += removed
+        published = _publish_submissions(conn, publication_id, run_id)
+        held = conn.execute(
+            "select count(*) from audit.submission_states where state = 'held'"
+        ).fetchone()
+        counts = (published, int(held[0]) if held else 0, units_rebuilt)
+        # Every event so far is accounted for, the publication's own included; operators'
+        # decisions wait for the pipeline lock, so none can slip in between.
+        last_event = conn.execute(
+            "select coalesce(max(event_id), 0) from audit.submission_events"
+        ).fetchone()
+        last_event_id = int(last_event[0]) if last_event else 0
+        conn.execute(
+            """insert into audit.publications (publication_id, run_id, last_event_id,
+                   full_refresh, submissions_published, submissions_held, units_rebuilt)
+               overriding system value values (%s, %s, %s, %s, %s, %s, %s)""",
+            [publication_id, run_id, last_event_id, full_refresh, *counts],
+        )
+        conn.execute(
+            sql.SQL(
+                """insert into {} (publication_id, published_at, run_id, full_refresh,
+                       submissions_published, submissions_held, units_rebuilt)
+                   select publication_id, published_at, run_id, full_refresh,
+                       submissions_published, submissions_held, units_rebuilt
+                   from audit.publications where publication_id = %s"""
+            ).format(sql.Identifier(PUBLIC_SCHEMA, PUBLICATION_TABLE)),
+            [publication_id],
+        )
+    return PublicationResult(publication_id, inserted, deleted, published)
+
+
+def _next_publication(conn: psycopg.Connection) -> int:
+    row = conn.execute(
+        "select coalesce(max(publication_id), 0) + 1 from audit.publications"
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _publish_submissions(conn: psycopg.Connection, publication_id: int, run_id: uuid.UUID) -> int:
+    """Every approved submission is now published: record it, with an event each."""
+    return conn.execute(
+        """with changed as (
+               update audit.submission_states
+               set state = 'published', publication_id = %s, changed_at = clock_timestamp(),
+                   changed_by = 'publication', reason_en = null, reason_vi = null
+               where state = 'approved'
+               returning file_id, reporting_unit_code, period_code, submitted_on
+           )
+           insert into audit.submission_events (file_id, reporting_unit_code, period_code,
+               submitted_on, from_state, to_state, reason_en, reason_vi, actor, run_id)
+           select file_id, reporting_unit_code, period_code, submitted_on, 'approved',
+               'published', %s, %s, 'publication', %s
+           from changed""",
+        [
+            publication_id,
+            f"in publication {publication_id}",
+            f"đã công bố (lần {publication_id})",
+            run_id,
+        ],
+    ).rowcount
+
+
+# -- tables ------------------------------------------------------------------------
+
+
+def _columns(conn: psycopg.Connection, schema: str, table: str) -> list[tuple[str, str]]:
+    return [
+        (str(name), str(data_type))
+        for name, data_type in conn.execute(
+            """select attribute.attname, format_type(attribute.atttypid, attribute.atttypmod)
+               from pg_attribute as attribute
+               where attribute.attrelid = to_regclass(%s)
+                   and attribute.attnum > 0 and not attribute.attisdropped
+               order by attribute.attnum""",
+            [f'"{schema}"."{table}"'],
+        ).fetchall()
+    ]
+
+
+def _ensure_table(conn: psycopg.Connection, table: PublicTable) -> None:
+    """The public table and its history exist with the build's columns; a changed
+    definition (a new release of the dbt project) replaces the public table."""
+    built = _columns(conn, BUILD_SCHEMA, table.name)
+    if not built:
+        raise RuntimeError(f"{BUILD_SCHEMA}.{table.name} was not built")
+    public = _columns(conn, PUBLIC_SCHEMA, table.name)
+    source = sql.Identifier(BUILD_SCHEMA, table.name)
+    target = sql.Identifier(PUBLIC_SCHEMA, table.name)
+    if public != built:
+        if public:
+            conn.execute(sql.SQL("drop table {} cascade").format(target))
+        conn.execute(
+            sql.SQL(
+                "create table {} (like {} including defaults including constraints "
+                "including indexes including comments)"
+            ).format(target, source)
+        )
+        _copy_table_comment(conn, table.name, PUBLIC_SCHEMA)
+        access.protect_table(
+            conn, PUBLIC_SCHEMA, table.name, has_province=table.province_column is not None
+        )
+    _ensure_history(conn, table, built)
+
+
+def _ensure_history(
+    conn: psycopg.Connection, table: PublicTable, built: list[tuple[str, str]]
+) -> None:
+    history = sql.Identifier(HISTORY_SCHEMA, table.name)
+    existing = dict(_columns(conn, HISTORY_SCHEMA, table.name))
+    publication = sql.Identifier(PUBLIC_SCHEMA, PUBLICATION_TABLE)
+    if not existing:
+        conn.execute(
+            sql.SQL(
+                "create table {history} (like {source} including defaults including comments, "
+                "published_from bigint not null references {publication} deferrable initially "
+                "deferred, published_until bigint references {publication} deferrable "
+                "initially deferred)"
+            ).format(
+                history=history,
+                source=sql.Identifier(BUILD_SCHEMA, table.name),
+                publication=publication,
+            )
+        )
+        for column in ("published_until", "published_from"):
+            conn.execute(sql.SQL("create index on {} ({})").format(history, sql.Identifier(column)))
+        if table.slice is not None:
+            conn.execute(
+                sql.SQL("create index on {} ({})").format(
+                    history, sql.Identifier(table.slice.column)
+                )
+            )
+        for column, text in HISTORY_COMMENTS.items():
+            _comment(conn, HISTORY_SCHEMA, table.name, column, text)
+        _copy_table_comment(conn, table.name, HISTORY_SCHEMA)
+        access.protect_table(
+            conn, HISTORY_SCHEMA, table.name, has_province=table.province_column is not None
+        )
+        return
+    for name, data_type in built:  # columns a new release added
+        if name not in existing:
+            conn.execute(
+                sql.SQL("alter table {} add column {} " + data_type).format(
+                    history, sql.Identifier(name)
+                )
+            )
+    for name in existing.keys() - {name for name, _ in built} - set(HISTORY_COMMENTS):
+        conn.execute(  # a column a release dropped stays, empty from then on
+            sql.SQL("alter table {} alter column {} drop not null").format(
+                history, sql.Identifier(name)
+            )
+        )
+
+
+def _copy_table_comment(conn: psycopg.Connection, table: str, schema: str) -> None:
+    row = conn.execute(
+        "select obj_description(to_regclass(%s), 'pg_class')", [f'"{BUILD_SCHEMA}"."{table}"']
+    ).fetchone()
+    if row and row[0]:
+        _comment(conn, schema, table, None, str(row[0]))
+
+
+def _comment(
+    conn: psycopg.Connection, schema: str, table: str, column: str | None, text: str
+) -> None:
+    if column is None:
+        statement = sql.SQL("comment on table {} is {}").format(
+            sql.Identifier(schema, table), sql.Literal(text)
+        )
+    else:
+        statement = sql.SQL("comment on column {} is {}").format(
+            sql.Identifier(schema, table, column), sql.Literal(text)
+        )
+    conn.execute(statement)
+
+
+def _ensure_foreign_keys(conn: psycopg.Connection, table: PublicTable) -> None:
+    """Declared foreign keys, with stable names, checked when the publication commits."""
+    for key in table.foreign_keys:
+        name = f"{table.name}__{'__'.join(key.columns)}_fkey"
+        exists = conn.execute(
+            """select 1 from pg_constraint where conname = %s
+               and conrelid = to_regclass(%s)""",
+            [name, f'"{PUBLIC_SCHEMA}"."{table.name}"'],
+        ).fetchone()
+        if exists:
+            continue
+        conn.execute(
+            sql.SQL(
+                "alter table {} add constraint {} foreign key ({}) references {} ({}) "
+                "deferrable initially deferred"
+            ).format(
+                sql.Identifier(PUBLIC_SCHEMA, table.name),
+                sql.Identifier(name),
+                sql.SQL(", ").join(map(sql.Identifier, key.columns)),
+                sql.Identifier(PUBLIC_SCHEMA, key.table),
+                sql.SQL(", ").join(map(sql.Identifier, key.to_columns)),
+            )
+        )
+
+
+# -- rows --------------------------------------------------------------------------
+
+
+def _apply(
+    conn: psycopg.Connection, table: PublicTable, publication_id: int, full_refresh: bool
+) -> tuple[int, int]:
+    """Delete the public rows the build no longer has and insert the ones it added, within
+    the rebuilt slices; the history closes and opens rows the same way."""
+    columns = [sql.Identifier(column) for column in table.columns]
+    column_list = sql.SQL(", ").join(columns)
+
+    def row_hash(alias: str) -> sql.Composable:
+        return sql.SQL("md5(row({})::text)").format(
+            sql.SQL(", ").join(sql.Identifier(alias, column) for column in table.columns)
+        )
+
+    def rebuilt(alias: str) -> sql.Composable:
+        if table.slice is None or full_refresh:
+            return sql.SQL("true")
+        view = "build_units" if table.slice.scope == "unit" else "build_provinces"
+        scope_column = (
+            "reporting_unit_code" if table.slice.scope == "unit" else "province_code_2025_07"
+        )
+        return sql.SQL("{} in (select {} from audit.{})").format(
+            sql.Identifier(alias, table.slice.column),
+            sql.Identifier(scope_column),
+            sql.Identifier(view),
+        )
+
+    names = {
+        "public": sql.Identifier(PUBLIC_SCHEMA, table.name),
+        "build": sql.Identifier(BUILD_SCHEMA, table.name),
+        "history": sql.Identifier(HISTORY_SCHEMA, table.name),
+        "columns": column_list,
+        "public_hash": row_hash("public"),
+        "build_hash": row_hash("build"),
+        "history_hash": row_hash("history"),
+        "public_rebuilt": rebuilt("public"),
+        "build_rebuilt": rebuilt("build"),
+        "history_rebuilt": rebuilt("history"),
+    }
+    conn.execute("drop table if exists published_rows, built_rows")
+    conn.execute(
+        sql.SQL(
+            """create temporary table published_rows on commit drop as
+               select {public_hash} as row_hash from {public} as public
+               where {public_rebuilt}"""
+        ).format(**names)
+    )
+    conn.execute(
+        sql.SQL(
+            """create temporary table built_rows on commit drop as
+               select {build_hash} as row_hash from {build} as build where {build_rebuilt}"""
+        ).format(**names)
+    )
+    conn.execute("create index on published_rows (row_hash)")
+    conn.execute("create index on built_rows (row_hash)")
+    conn.execute("analyze published_rows")
+    conn.execute("analyze built_rows")
+    removed = conn.execute(
+        sql.SQL(
+            """delete from {public} as public
+               where {public_rebuilt}
+                   and not exists (select 1 from built_rows where row_hash = {public_hash})"""
+        ).format(**names)
+    ).rowcount
+    conn.execute(
+        sql.SQL(
+            """update {history} as history set published_until = %s
+               where history.published_until is null and {history_rebuilt}
+                   and not exists (select 1 from built_rows where row_hash = {history_hash})"""
+        ).format(**names),
+        [publication_id],
+    )
+    added = conn.execute(
+        sql.SQL(
+            """insert into {public} ({columns})
+               select {columns} from {build} as build
+               where {build_rebuilt}
+                   and not exists (select 1 from published_rows where row_hash = {build_hash})"""
+        ).format(**names)
+    ).rowcount
+    conn.execute(
+        sql.SQL(
+            """insert into {history} ({columns}, published_from)
+               select {columns}, %s from {build} as build
+               where {build_rebuilt}
+                   and not exists (select 1 from published_rows where row_hash = {build_hash})"""
+        ).format(**names),
+        [publication_id],
+    )
+    return added, removed
