@@ -40,7 +40,8 @@ units as (
         unit_level,
         unit_code,
         unit_name,
-        province_code
+        province_code,
+        province_code_2025_07
     from {{ ref('dim_admin_unit') }}
     union all
     select
@@ -48,7 +49,8 @@ units as (
         reporting_unit_level as unit_level,
         reporting_unit_code as unit_code,
         reporting_unit_name as unit_name,
-        province_code
+        province_code,
+        province_code_2025_07
     from {{ ref('dim_reporting_unit') }}
     where reporting_unit_level = 'agency'
 ),
@@ -57,7 +59,8 @@ scoped as (
     select
         target_periods.*,
         units.unit_code,
-        units.unit_name
+        units.unit_name,
+        units.province_code_2025_07
     from target_periods
     inner join units
         on
@@ -104,7 +107,8 @@ event_counts as materialized (
 
 {% set target_columns = [
     'target_code', 'metric', 'unit_level', 'scope_map_version', 'unit_code', 'unit_name',
-    'scope_province_code', 'period_code', 'period_start', 'period_end', 'min_value', 'stretch_value'
+    'scope_province_code', 'province_code_2025_07', 'period_code', 'period_start', 'period_end',
+    'min_value', 'stretch_value'
 ] %}
 actuals as (
     select
@@ -135,6 +139,7 @@ select
     actuals.unit_code,
     actuals.unit_name,
     actuals.scope_province_code as province_code,
+    actuals.province_code_2025_07,
     actuals.period_code,
     actuals.period_start,
     actuals.period_end,
