@@ -8,7 +8,7 @@ public marts in one transaction. A held submission never stops the others; a
 systemic failure stops the publication and leaves the marts as they were.
 Crash safety comes from PostgreSQL, not from Prefect: a run killed at any point
 leaves the published marts as they were, and the next run rebuilds what it
-touched.
+touched. The steps themselves are in danvan.night.
 """
 
 from __future__ import annotations
@@ -17,57 +17,22 @@ import time
 import uuid
 from pathlib import Path
 
-import psycopg
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from danvan import night
 from danvan.feedback import write_feedback_files
-from danvan.gate.admit import GateReport, admit
-from danvan.gate.scope import BuildScope, plan_build
+from danvan.gate.admit import GateReport
+from danvan.gate.scope import BuildScope
 from danvan.pipeline import NightlySummary, PublicationBlocked, RunLog
-from danvan.publication.apply import PublicationResult, publish
-from danvan.publication.tables import BUILD_SCHEMA, public_tables
-from danvan.quality.engine import RunScope, run_suites
+from danvan.publication.apply import PublicationResult
 from danvan.quality.results import ValidationReport, record
-from danvan.quality.suites import Severity, load_suites
 from danvan.settings import DatabaseTarget, Settings
-from danvan.transform import (
-    DATA_SELECTION,
-    PREPARE_SELECTION,
-    DbtResult,
-    deployed_fingerprint,
-    project_fingerprint,
-    record_deployment,
-    run_dbt,
-)
+from danvan.transform import DbtResult, project_fingerprint, record_deployment
 from danvan.warehouse.connection import warehouse_target
 from danvan.warehouse.db import bootstrap, connect, pipeline_lock
 from flows.ingest import ingest_inbox
 from flows.retries import is_io_error
-
-# The schema each layer a rule names is checked in: marts before they are published.
-CHECKED_SCHEMAS = {
-    "raw": "raw",
-    "reference": "reference",
-    "staging": "staging",
-    "intermediate": "intermediate",
-    "marts": BUILD_SCHEMA,
-    "published": "marts",
-    "pipeline": "audit",
-}
-BUILD_CHECKS = (Severity.REJECT_ROW, Severity.BLOCK_PUBLICATION, Severity.WARN)
-
-
-def rule_scope(settings: Settings, conn: psycopg.Connection, run_id: uuid.UUID) -> RunScope:
-    """Where a night's rules read, and the settings they may name."""
-    published = conn.execute(
-        "select to_regclass('audit.publications') is not null and exists "
-        "(select 1 from audit.publications)"
-    ).fetchone()
-    parameters = {"volume_drop_block_share": repr(float(settings.volume_drop_block_share))}
-    return RunScope(
-        run_id, {**CHECKED_SCHEMAS, **parameters}, published_before=bool(published and published[0])
-    )
 
 
 @task(retries=2, retry_delay_seconds=5, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
@@ -79,31 +44,17 @@ def open_warehouse(settings: Settings) -> DatabaseTarget:
 
 @task(cache_policy=NO_CACHE)
 def needs_full_build(settings: Settings, target: DatabaseTarget, full_refresh: bool) -> bool:
-    """A first build, a changed dbt project or an operator's request rebuilds everything."""
-    with connect(target.url) as conn:
-        deployed = deployed_fingerprint(conn)
-    return full_refresh or deployed != project_fingerprint(settings.dbt_project_dir)
+    return night.needs_full_build(settings, target.url, full_refresh)
 
 
 @task(cache_policy=NO_CACHE)
 def prepare_reference(settings: Settings, target: DatabaseTarget, run_dir: Path) -> None:
-    """Seeds and the staging views the gate's rules read, before the gate runs."""
-    logger = get_run_logger()
-    run_dbt(
-        settings,
-        target,
-        ["build", *PREPARE_SELECTION, "--full-refresh"],
-        run_dir / "prepare",
-        on_line=logger.info,
-    )
+    night.prepare_reference(settings, target, run_dir, log=get_run_logger().info)
 
 
 @task(cache_policy=NO_CACHE)
 def admit_submissions(settings: Settings, target: DatabaseTarget, run_id: uuid.UUID) -> GateReport:
-    """Hold or approve every landed submission."""
-    suites = load_suites(settings.expectations_dir)
-    with connect(target.url) as conn:
-        report = admit(conn, rule_scope(settings, conn, run_id), suites, settings.approval_levels)
+    report = night.admit_submissions(settings, target.url, run_id)
     logger = get_run_logger()
     for finding in report.findings[:20]:
         logger.info(f"held {finding.key}: {finding.rule}: {finding.reason.en}")
@@ -112,52 +63,26 @@ def admit_submissions(settings: Settings, target: DatabaseTarget, run_id: uuid.U
 
 @task(cache_policy=NO_CACHE)
 def plan(target: DatabaseTarget, run_id: uuid.UUID, full_build: bool) -> BuildScope:
-    with connect(target.url) as conn:
-        return plan_build(conn, run_id, full_refresh=full_build)
+    return night.plan(target.url, run_id, full_build)
 
 
 @task(cache_policy=NO_CACHE)
 def build_marts(
     settings: Settings, target: DatabaseTarget, run_dir: Path, full_build: bool
 ) -> DbtResult | None:
-    logger = get_run_logger()
-    arguments = ["build", "--exclude", "resource_type:seed", "staging", "--full-refresh"]
-    if not full_build:
-        arguments = ["build", *DATA_SELECTION]
-    return run_dbt(settings, target, arguments, run_dir / "build", on_line=logger.info)
+    return night.build(settings, target, run_dir, full_build, log=get_run_logger().info)
 
 
 @task(cache_policy=NO_CACHE)
 def check_build(
     settings: Settings, target: DatabaseTarget, run_id: uuid.UUID, gate: GateReport
 ) -> ValidationReport:
-    """The landing contract, systemic checks and warnings, on what this night rebuilt."""
-    suites = load_suites(settings.expectations_dir)
-    with connect(target.url, autocommit=True) as conn:
-        outcomes = run_suites(
-            conn, suites, rule_scope(settings, conn, run_id), severities=BUILD_CHECKS
-        )
-    report = ValidationReport(run_id, [*gate.outcomes, *outcomes])
+    report = night.check(settings, target.url, run_id, gate)
     logger = get_run_logger()
     for outcome in report.outcomes:
         if not outcome.success:
             logger.warning(outcome.render())
     return report
-
-
-@task(cache_policy=NO_CACHE)
-def publish_marts(
-    target: DatabaseTarget, run_dir: Path, scope: BuildScope, full_build: bool
-) -> PublicationResult:
-    tables = public_tables(run_dir / "build" / "manifest.json")
-    with connect(target.url) as conn:
-        return publish(
-            conn,
-            tables,
-            run_id=scope.run_id,
-            full_refresh=full_build,
-            units_rebuilt=scope.units,
-        )
 
 
 @task(retries=2, retry_delay_seconds=5, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
@@ -166,8 +91,22 @@ def keep_validation(target: DatabaseTarget, report: ValidationReport, published:
         record(conn, report, published=published)
 
 
+@task(cache_policy=NO_CACHE)
+def publish_marts(
+    target: DatabaseTarget, run_dir: Path, scope: BuildScope, full_build: bool
+) -> PublicationResult:
+    return night.publish_build(target.url, run_dir, scope, full_build)
+
+
+@task(retries=2, retry_delay_seconds=5, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
+def record_release(settings: Settings, target: DatabaseTarget, run_id: uuid.UUID) -> None:
+    """A full build's dbt project is the one later nights build incrementally on."""
+    with connect(target.url) as conn:
+        record_deployment(conn, run_id, project_fingerprint(settings.dbt_project_dir))
+
+
 @task(retries=2, retry_delay_seconds=2, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
-def tell_senders(settings: Settings, target: DatabaseTarget, run_id: uuid.UUID) -> int:
+def tell_senders(target: DatabaseTarget, run_id: uuid.UUID) -> int:
     """Feedback for every file this night touched, from what the warehouse recorded."""
     with connect(target.url) as conn:
         return write_feedback_files(conn, run_id)
@@ -188,7 +127,7 @@ def nightly_pipeline(settings: Settings, inbox: Path, full_refresh: bool = False
             prepare_reference(settings, target, run_dir)
         summary.gate = admit_submissions(settings, target, run_id)
         summary.scope = plan(target, run_id, full_build)
-        tell_senders(settings, target, run_id)
+        tell_senders(target, run_id)
         if summary.scope.is_empty and not full_build:
             summary.duration_seconds = time.monotonic() - started
             run_log.finish("unchanged")
@@ -201,8 +140,7 @@ def nightly_pipeline(settings: Settings, inbox: Path, full_refresh: bool = False
         summary.publication = publish_marts(target, run_dir, summary.scope, full_build)
         keep_validation(target, summary.validation, published=True)
         if full_build:
-            with connect(target.url) as conn:
-                record_deployment(conn, run_id, project_fingerprint(settings.dbt_project_dir))
+            record_release(settings, target, run_id)
         summary.duration_seconds = time.monotonic() - started
         run_log.finish("published")
     return summary

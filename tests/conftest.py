@@ -52,15 +52,42 @@ class Server:
         self.admin_url = admin_url
         self._owner_url = owner_url
 
-    def create_database(self) -> str:
+    def create_database(self, template: str | None = None) -> str:
+        """A new database: empty, or a copy of a template (a built reference warehouse)."""
         name = f"danvan_test_{uuid.uuid4().hex[:10]}"
         owner = WAREHOUSE_OWNER if self._owner_url else None
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
             statement = sql.SQL("create database {}").format(sql.Identifier(name))
+            if template:
+                statement += sql.SQL(" template {}").format(sql.Identifier(template))
             if owner:
                 statement += sql.SQL(" owner {}").format(sql.Identifier(owner))
             conn.execute(statement)
         return with_database(self._owner_url or self.admin_url, name)
+
+    def has_database(self, name: str) -> bool:
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            found = conn.execute("select 1 from pg_database where datname = %s", [name])
+            return found.fetchone() is not None
+
+    def drop_databases_like(self, pattern: str) -> None:
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            names = conn.execute(
+                "select datname from pg_database where datname like %s", [pattern]
+            ).fetchall()
+            for (name,) in names:
+                conn.execute(
+                    sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+                )
+
+    def rename_database(self, url: str, name: str) -> None:
+        current = conninfo_to_dict(url)["dbname"]
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("alter database {} rename to {}").format(
+                    sql.Identifier(current), sql.Identifier(name)
+                )
+            )
 
     def drop_database(self, url: str) -> None:
         name = conninfo_to_dict(url)["dbname"]
@@ -107,6 +134,48 @@ def module_database_url(server: Server) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def module_settings(tmp_path_factory: pytest.TempPathFactory, module_database_url: str) -> Settings:
     return Settings(home=tmp_path_factory.mktemp("home"), database_url=module_database_url)
+
+
+@pytest.fixture(scope="session")
+def reference_warehouse(server: Server, prefect_api: None, tmp_path_factory) -> str:
+    """A warehouse with the reference data seeded and every model built, nothing landed:
+    built once per dbt project (kept on a persistent server between sessions) and copied
+    for each test that runs nightly pipelines, so none pays for a first full build."""
+    from flows.nightly import nightly_pipeline
+
+    from danvan.transform import project_fingerprint
+
+    settings = Settings(home=tmp_path_factory.mktemp("reference-home"))
+    name = f"danvan_reference_{project_fingerprint(settings.dbt_project_dir)[:16]}"
+    if not server.has_database(name):
+        server.drop_databases_like("danvan_reference_%")  # built by an earlier dbt project
+        url = server.create_database()
+        built = Settings(home=settings.home, database_url=url)
+        summary = nightly_pipeline(settings=built, inbox=built.inbox_dir)
+        assert summary.published, summary.render()
+        server.rename_database(url, name)
+    return name
+
+
+@pytest.fixture
+def warehouse_url(server: Server, reference_warehouse: str) -> Iterator[str]:
+    """A copy of the reference warehouse for one test."""
+    url = server.create_database(template=reference_warehouse)
+    yield url
+    server.drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def module_warehouse_url(server: Server, reference_warehouse: str) -> Iterator[str]:
+    """A copy of the reference warehouse shared by one module's tests."""
+    url = server.create_database(template=reference_warehouse)
+    yield url
+    server.drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def module_warehouse(tmp_path_factory: pytest.TempPathFactory, module_warehouse_url: str) -> Settings:
+    return Settings(home=tmp_path_factory.mktemp("home"), database_url=module_warehouse_url)
 
 
 @pytest.fixture(scope="session")

@@ -15,16 +15,16 @@ pytestmark = [pytest.mark.database, pytest.mark.e2e]
 
 
 @pytest.fixture(scope="module")
-def first_run(module_settings, prefect_api):
+def first_run(module_warehouse, prefect_api):
     from flows.nightly import nightly_pipeline
 
-    inbox = module_settings.inbox_dir
+    inbox = module_warehouse.inbox_dir
     samples = copy_samples(inbox)
-    summary = nightly_pipeline(settings=module_settings, inbox=inbox)
+    summary = nightly_pipeline(settings=module_warehouse, inbox=inbox)
     return samples, summary
 
 
-def test_samples_are_loaded_validated_and_published(first_run, module_settings):
+def test_samples_are_loaded_validated_and_published(first_run, module_warehouse):
     # GIVEN the bundled samples (xlsx, csv and json) in the inbox
     samples, summary = first_run
     # WHEN the nightly pipeline has run (fixture)
@@ -34,21 +34,26 @@ def test_samples_are_loaded_validated_and_published(first_run, module_settings):
     assert facts["files_rejected"] == 0
     assert facts["rows_quarantined"] == 1
     assert facts["rows_loaded"] > 40
-    assert facts["published"] is True
-    assert facts["models_built"] > 10 and facts["dbt_tests_passed"] > 50
-    assert facts["expectations_passed"] == facts["expectations_total"] > 0
-    with psycopg.connect(module_settings.database_url) as conn:
+    assert facts["published"] is True and facts["publication_id"] == 2
+    assert facts["submissions"]["approved"] == facts["submissions"]["evaluated"] > 5
+    assert facts["dbt_models_built"] > 10 and facts["dbt_tests_passed"] > 50
+    assert facts["rules_passed"] == facts["rules_checked"] > 0
+    with psycopg.connect(module_warehouse.database_url) as conn:
         assert conn.execute("select count(*) from marts.fct_indicator_values").fetchone()[0] > 0
+        # the build schema persists: the next night rebuilds only what changes
         assert conn.execute(
             "select count(*) from pg_namespace where nspname = 'marts_build'"
-        ).fetchone() == (0,)
-        run = conn.execute("select status, summary ->> 'files' from audit.pipeline_runs").fetchall()
+        ).fetchone() == (1,)
+        run = conn.execute(
+            "select status, summary ->> 'files' from audit.pipeline_runs "
+            "order by started_at desc limit 1"
+        ).fetchall()
     assert run == [("published", str(len(samples)))]
 
 
-def test_the_revised_nine_month_report_wins(first_run, module_settings):
+def test_the_revised_nine_month_report_wins(first_run, module_warehouse):
     # GIVEN Can Lộc's nine-month report sent twice (7 km, then corrected to 7.1 km)
-    with psycopg.connect(module_settings.database_url) as conn:
+    with psycopg.connect(module_warehouse.database_url) as conn:
         value = conn.execute(
             """select value from marts.fct_indicator_values
                where indicator_code = 'canals_built_km' and period_code = '2023-9M'"""
@@ -57,10 +62,10 @@ def test_the_revised_nine_month_report_wins(first_run, module_settings):
     assert value == [(Decimal("7.1"),)]
 
 
-def test_files_leave_the_inbox_with_feedback_for_the_sender(first_run, module_settings):
+def test_files_leave_the_inbox_with_feedback_for_the_sender(first_run, module_warehouse):
     samples, _ = first_run
     assert not any(path.exists() for path in samples)
-    archived = sorted(module_settings.archive_dir.rglob("*"))
+    archived = sorted(module_warehouse.archive_dir.rglob("*"))
     names = {path.name for path in archived}
     for sample in samples:
         assert sample.name in names
@@ -72,25 +77,25 @@ def test_files_leave_the_inbox_with_feedback_for_the_sender(first_run, module_se
     assert "row 6" in text and "'tám'" in text
 
 
-def test_a_second_run_with_the_same_files_changes_nothing(first_run, module_settings):
+def test_a_second_run_with_the_same_files_changes_nothing(first_run, module_warehouse):
     from flows.nightly import nightly_pipeline
 
     # GIVEN the same files sent again
-    for archived in module_settings.archive_dir.rglob("*"):
+    for archived in module_warehouse.archive_dir.rglob("*"):
         if archived.is_file() and not archived.name.endswith(FEEDBACK_SUFFIX):
-            shutil.copy(archived, module_settings.inbox_dir / archived.name)
-    with psycopg.connect(module_settings.database_url) as conn:
+            shutil.copy(archived, module_warehouse.inbox_dir / archived.name)
+    with psycopg.connect(module_warehouse.database_url) as conn:
         before = conn.execute("select count(*) from raw.indicator_values").fetchone()
     # WHEN the pipeline runs again
-    summary = nightly_pipeline(settings=module_settings, inbox=module_settings.inbox_dir)
+    summary = nightly_pipeline(settings=module_warehouse, inbox=module_warehouse.inbox_dir)
     # THEN every file is recognised as already loaded and raw is unchanged
     assert summary.ingest.count("skipped") == summary.ingest.files > 0
-    with psycopg.connect(module_settings.database_url) as conn:
+    with psycopg.connect(module_warehouse.database_url) as conn:
         assert conn.execute("select count(*) from raw.indicator_values").fetchone() == before
 
 
-def test_admin_map_versions_have_their_official_counts(first_run, module_settings):
-    with psycopg.connect(module_settings.database_url) as conn:
+def test_admin_map_versions_have_their_official_counts(first_run, module_warehouse):
+    with psycopg.connect(module_warehouse.database_url) as conn:
         counts = conn.execute(
             """select map_version, unit_level, count(*) from marts.dim_admin_unit
                group by 1, 2 order by 1, 2"""
@@ -104,9 +109,9 @@ def test_admin_map_versions_have_their_official_counts(first_run, module_setting
     ]
 
 
-def test_tra_ka_2023_shows_under_quang_nam_then_and_da_nang_today(first_run, module_settings):
+def test_tra_ka_2023_shows_under_quang_nam_then_and_da_nang_today(first_run, module_warehouse):
     # GIVEN Trà Ka commune's 2023 report (Bắc Trà My, Quảng Nam, before the 2025 reform)
-    with psycopg.connect(module_settings.database_url) as conn:
+    with psycopg.connect(module_warehouse.database_url) as conn:
         provinces = conn.execute(
             """select distinct old_province.unit_name, new_province.unit_name
                from marts.fct_indicator_values as facts

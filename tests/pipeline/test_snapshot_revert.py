@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from danvan.publish import revert_snapshots
+from danvan.pipeline import revert_snapshots
 
 pytestmark = pytest.mark.database
 

@@ -90,6 +90,7 @@ def admit(
                     outcome, found = _check_hold_rule(conn, suite, rule, scope)
                     report.outcomes.append(outcome)
                     findings += found
+        findings += _report_siblings(conn, run_id, findings)
         report.findings = findings
         held = {finding.key for finding in findings}
         _record_findings(conn, run_id, findings)
@@ -200,6 +201,40 @@ def _conflicts(conn: psycopg.Connection, run_id: uuid.UUID) -> list[Finding]:
             )
         )  # fmt: skip
     return findings
+
+
+def _report_siblings(
+    conn: psycopg.Connection, run_id: uuid.UUID, findings: list[Finding]
+) -> list[Finding]:
+    """A report sent as several files (CSV exports send one per section) is held whole:
+    the other files' submissions of the same unit, period and date are held with it."""
+    held = {finding.key for finding in findings}
+    first = {}
+    for finding in findings:
+        first.setdefault(_version(finding.key), finding)
+    siblings = []
+    for key in _run_submissions(conn, run_id):
+        cause = first.get(_version(key))
+        if cause is not None and key not in held:
+            siblings.append(
+                Finding(
+                    key, cause.suite, cause.rule, cause.sheet, cause.row_number,
+                    cause.column_name, cause.column_header, cause.value_text,
+                    Reason(
+                        f"held with the rest of this report (file {cause.key.file_id}): "
+                        f"{cause.reason.en}",
+                        f"tạm giữ cùng phần còn lại của báo cáo (tệp {cause.key.file_id}): "
+                        f"{cause.reason.vi}",
+                    ),
+                )
+            )  # fmt: skip
+            held.add(key)
+    return siblings
+
+
+def _version(key: SubmissionKey) -> tuple[str, str, date]:
+    """A report version: one unit's report for one period as sent on one date."""
+    return (key.reporting_unit_code, key.period_code, key.submitted_on)
 
 
 def _check_hold_rule(

@@ -163,17 +163,13 @@ def decide(
     }[decision]
     with conn.transaction():
         _take_pipeline_lock(conn)
-        states = dict(
-            (SubmissionKey(*row[:4]), row[4])
-            for row in conn.execute(
-                """select file_id, reporting_unit_code, period_code, submitted_on, state
-                   from audit.submission_states where file_id = any(%s)""",
-                [sorted({key.file_id for key in keys})],
-            ).fetchall()
-        )
+        states = _states(conn, keys)
         unknown = [key for key in keys if key not in states]
         if unknown:
-            raise ReviewError(f"no such submission: {unknown[0]}")
+            raise ReviewError(f"no such submission: {_describe(unknown[0])}")
+        if decision != "withdraw":  # a decision on a report covers every file it was sent in
+            keys = _with_siblings(conn, keys, states)
+            states = _states(conn, keys)
         wrong = [key for key in keys if allowed is not None and states[key] not in allowed]
         if wrong:
             raise ReviewError(
@@ -196,6 +192,38 @@ def decide(
         if decision in ("release", "approve"):
             supersede_replaced(conn, None)
     return changed
+
+
+def _states(conn: psycopg.Connection, keys: list[SubmissionKey]) -> dict[SubmissionKey, str]:
+    rows = conn.execute(
+        """select file_id, reporting_unit_code, period_code, submitted_on, state
+           from audit.submission_states where file_id = any(%s)""",
+        [sorted({key.file_id for key in keys})],
+    ).fetchall()
+    return {SubmissionKey(*row[:4]): row[4] for row in rows}
+
+
+def _with_siblings(
+    conn: psycopg.Connection, keys: list[SubmissionKey], states: dict[SubmissionKey, str]
+) -> list[SubmissionKey]:
+    """The named submissions and the other files' submissions of the same report version
+    in the same state (a CSV export sends one file per section)."""
+    rows = conn.execute(
+        """select file_id, reporting_unit_code, period_code, submitted_on, state
+           from audit.submission_states
+           where (reporting_unit_code, period_code, submitted_on) in (
+               select * from unnest(%s::text[], %s::text[], %s::date[]))""",
+        [
+            [key.reporting_unit_code for key in keys],
+            [key.period_code for key in keys],
+            [key.submitted_on for key in keys],
+        ],
+    ).fetchall()
+    wanted = {
+        (key.reporting_unit_code, key.period_code, key.submitted_on, states[key]) for key in keys
+    }
+    siblings = [SubmissionKey(*row[:4]) for row in rows if (*row[1:4], row[4]) in wanted]
+    return list(dict.fromkeys([*keys, *siblings]))
 
 
 def submissions_of_file(conn: psycopg.Connection, file_id: int) -> list[SubmissionKey]:
