@@ -7,7 +7,6 @@ any later command can find it, use it and stop it. Prefect itself is never impor
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import signal
@@ -20,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+
+from danvan.state import exclusive_lock, write_private
 
 # A first start creates Prefect's database; on a loaded 2-core machine that takes a while.
 STARTUP_TIMEOUT_SECONDS = 300
@@ -80,7 +81,7 @@ class PrefectServer:
             if state is not None and _is_server(state["pid"]):
                 return self._wait_healthy(state["pid"], state["port"], timeout_seconds)
             process = self._spawn()
-            self._write_state({"pid": process.pid, "port": self.port})
+            write_private(self.state_file, json.dumps({"pid": process.pid, "port": self.port}))
             return self._wait_healthy(process.pid, self.port, timeout_seconds)
 
     def stop(self) -> PrefectServerStatus:
@@ -146,13 +147,6 @@ class PrefectServer:
         except FileNotFoundError:
             return None
 
-    def _write_state(self, state: dict) -> None:
-        staging = self.state_file.with_suffix(".tmp")
-        descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            json.dump(state, file)
-        staging.replace(self.state_file)
-
     def _log_tail(self, lines: int = 20) -> str:
         if not self.log_file.exists():
             return ""
@@ -162,12 +156,8 @@ class PrefectServer:
     def _lock(self) -> Iterator[None]:
         """One start or stop at a time."""
         self.prefect_home.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor = os.open(self.prefect_home / "server.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        with exclusive_lock(self.prefect_home / "server.lock"):
             yield
-        finally:
-            os.close(descriptor)
 
 
 def _is_server(pid: int) -> bool:

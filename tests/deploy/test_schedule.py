@@ -108,10 +108,13 @@ def test_a_served_night_triggered_through_the_api_publishes(tmp_path):
             os.killpg(serving.pid, signal.SIGINT)
             serving.wait(timeout=60)
     finally:
+        server_pid = PrefectServer(home.path / "prefect", 0).status().pid
         home.run("server", "stop", check=False)
         home.run("warehouse", "stop", check=False)
-    # AND everything it started is gone
-    assert not PrefectServer(home.path / "prefect", 0).status().running
+    # AND the server and every process it started are gone
+    assert server_pid is not None
+    with pytest.raises(ProcessLookupError):
+        os.killpg(server_pid, 0)
     assert "stopped" in home.run("server", "status", check=False).stdout
 
 

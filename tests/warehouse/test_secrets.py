@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.homes import DANVAN, Home
+from tests.homes import Home
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e]
 
@@ -54,15 +54,7 @@ def night() -> Iterator[WatchedNight]:
     watcher = threading.Thread(target=_watch_processes, args=(seen, stop))
     watcher.start()
     try:
-        nightly = subprocess.run(
-            [DANVAN, "nightly"],
-            env=home.env,
-            cwd=home.path.parent,
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
+        nightly = home.run("nightly", check=False)
     finally:
         stop.set()
         watcher.join()

@@ -16,7 +16,6 @@ against the other users of the machine:
 
 from __future__ import annotations
 
-import fcntl
 import grp
 import hashlib
 import importlib.util
@@ -39,6 +38,7 @@ import psycopg
 from psycopg import sql
 
 from danvan.settings import WAREHOUSE_DATABASE, WAREHOUSE_OWNER, WAREHOUSE_READER
+from danvan.state import exclusive_lock, write_private
 from danvan.warehouse.scram import scram_verifier, verifies
 
 
@@ -145,7 +145,8 @@ class EmbeddedWarehouse:
                 for role, value in wanted.items()
             }
             if resolved != stored:
-                self._write_credentials(resolved)
+                self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+                write_private(self.credentials_file, json.dumps(resolved, indent=2))
             return resolved
 
     def url(self, role: str = WAREHOUSE_OWNER) -> str:
@@ -209,30 +210,18 @@ class EmbeddedWarehouse:
                 self._lock_depth -= 1
             return
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor = os.open(self.root / "warehouse.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        with exclusive_lock(self.root / "warehouse.lock"):
             self._lock_depth = 1
-            yield
-        finally:
-            self._lock_depth = 0
-            os.close(descriptor)
+            try:
+                yield
+            finally:
+                self._lock_depth = 0
 
     def _stored_credentials(self) -> dict[str, str]:
         try:
             return json.loads(self.credentials_file.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {}
-
-    def _write_credentials(self, credentials: dict[str, str]) -> None:
-        """Replace the file atomically; it is never readable by anyone but its owner."""
-        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        staging = self.credentials_file.with_suffix(".tmp")
-        staging.unlink(missing_ok=True)
-        descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            json.dump(credentials, file, indent=2)
-        staging.replace(self.credentials_file)
 
     def _port(self) -> int:
         """The port the running server listens on (it may predate a change of setting)."""
