@@ -30,7 +30,8 @@ def main(ctx: click.Context) -> None:
     (DANVAN_HOME, DANVAN_DATABASE_URL, DANVAN_PORT…); see README.md.
     """
     # Everything danvan writes (state, logs, run artefacts) is for its owner only.
-    os.umask(0o077)
+    previous_umask = os.umask(0o077)
+    ctx.call_on_close(lambda: os.umask(previous_umask))
     ctx.obj = load_settings()
     if ctx.obj.home_dir.exists():
         prepare_home(ctx.obj)
