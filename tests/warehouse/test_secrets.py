@@ -108,11 +108,6 @@ def test_no_password_in_the_home_except_the_credentials_file(night):
         assert password not in night.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="flows/ingest.py gives the owner URL, password included, to the danvan-ingest "
-    "flow as its parameter `url`; Prefect stores it in the flow run's parameters",
-)
 def test_no_password_in_prefect_s_database(night):
     # GIVEN Prefect's database of the night's flow runs, task runs, logs and events
     database = [path for path in (night.home.path / "prefect").iterdir() if _prefect_database(path)]
