@@ -17,8 +17,10 @@ import time
 import uuid
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, serve, task
 from prefect.cache_policies import NO_CACHE
+from prefect.schedules import Cron
+from prefect.types.entrypoint import EntrypointType
 
 from danvan import night
 from danvan.feedback import write_feedback_files
@@ -148,13 +150,21 @@ def nightly_pipeline(settings: Settings, inbox: Path, full_refresh: bool = False
 
 NIGHTLY_CRON = "0 2 * * *"
 NIGHTLY_TIMEZONE = "Asia/Ho_Chi_Minh"
+NIGHTLY_DEPLOYMENT = "danvan-nightly"
 
 
 def serve_nightly(settings: Settings) -> None:
-    """Serve the nightly deployment on its schedule (02:00 Hanoi time) until stopped."""
-    nightly_pipeline.serve(
-        name="danvan-nightly",
-        cron=NIGHTLY_CRON,
-        timezone=NIGHTLY_TIMEZONE,
+    """Serve the nightly deployment on its schedule (02:00 Hanoi time) until stopped.
+
+    Its parameters carry no secret (Settings serialise without them): each run reads
+    them from the serving process's environment or the warehouse's credentials file.
+    Each run imports the flow from its installed module, so its annotations resolve;
+    one run at a time.
+    """
+    deployment = nightly_pipeline.to_deployment(
+        name=NIGHTLY_DEPLOYMENT,
+        schedule=Cron(NIGHTLY_CRON, timezone=NIGHTLY_TIMEZONE),
         parameters={"settings": settings.model_dump(mode="json"), "inbox": str(settings.inbox_dir)},
+        entrypoint_type=EntrypointType.MODULE_PATH,
     )
+    serve(deployment, limit=1)

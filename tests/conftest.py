@@ -8,6 +8,7 @@ dropped afterwards.
 from __future__ import annotations
 
 import os
+import random
 import socket
 import uuid
 from collections.abc import Iterator
@@ -30,10 +31,21 @@ EXTERNAL_URL = os.environ.get("DANVAN_TEST_DATABASE_URL")
 SERVERS = ["embedded", *(["external"] if EXTERNAL_URL else [])]
 
 
+# Below the kernel's ephemeral range (32768–60999): a port there may be taken at any
+# moment by an outgoing connection.
+TEST_PORTS = range(20000, 32768)
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A TCP port nobody listens on, below the ephemeral range."""
+    for port in random.sample(TEST_PORTS, 100):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {TEST_PORTS}")
 
 
 @pytest.fixture(scope="session")

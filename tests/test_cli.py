@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 import pytest
 from click.testing import CliRunner
 
 from danvan.cli import main
+from tests.conftest import free_port
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
@@ -31,3 +34,25 @@ def test_warehouse_commands_refuse_to_manage_an_external_database(monkeypatch):
     # THEN it refuses and says why
     assert result.exit_code != 0
     assert "DANVAN_DATABASE_URL is set" in result.output
+
+
+def test_commands_leave_the_caller_s_umask_as_it_was():
+    # GIVEN the umask of the calling process
+    before = os.umask(0o022)
+    os.umask(before)
+    # WHEN a command runs in this process (it writes with umask 077)
+    CliRunner().invoke(main, ["server", "--help"])
+    # THEN the caller's umask is back
+    assert os.umask(before) == before
+
+
+def test_server_status_when_stopped(tmp_path, monkeypatch):
+    # GIVEN a home where no Prefect server was started
+    monkeypatch.setenv("DANVAN_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("DANVAN_PREFECT_PORT", str(free_port()))
+    # WHEN its status is asked
+    result = CliRunner().invoke(main, ["server", "status"])
+    # THEN it says it is stopped, where its log is, and exits 1
+    assert result.exit_code == 1
+    assert "Prefect server stopped" in result.output
+    assert str(tmp_path / "home" / "prefect" / "server.log") in result.output

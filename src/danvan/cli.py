@@ -11,7 +11,13 @@ from pathlib import Path
 
 import click
 
-from danvan.settings import Settings, configure_prefect, load_settings
+from danvan.settings import (
+    Settings,
+    configure_prefect,
+    load_settings,
+    local_prefect_server,
+    prepare_home,
+)
 from danvan.warehouse.connection import embedded_warehouse, warehouse_target
 
 
@@ -23,7 +29,12 @@ def main(ctx: click.Context) -> None:
     Configuration comes from DANVAN_* environment variables or a .env file
     (DANVAN_HOME, DANVAN_DATABASE_URL, DANVAN_PORT…); see README.md.
     """
+    # Everything danvan writes (state, logs, run artefacts) is for its owner only.
+    previous_umask = os.umask(0o077)
+    ctx.call_on_close(lambda: os.umask(previous_umask))
     ctx.obj = load_settings()
+    if ctx.obj.home_dir.exists():
+        prepare_home(ctx.obj)
 
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -94,9 +105,11 @@ def warehouse_psql(settings: Settings, reader: bool, psql_args: tuple[str, ...])
     """Open psql on the warehouse; extra arguments go to psql (e.g. -c 'select 1')."""
     from danvan.warehouse.embedded import postgres_bin_dir
 
-    url = warehouse_target(settings, reader=reader).url
+    target = warehouse_target(settings, reader=reader)
     psql = shutil.which("psql") or str(postgres_bin_dir() / "psql")
-    os.execv(psql, [psql, url, *psql_args])
+    # The password travels in psql's environment, never among its (public) arguments.
+    environment = {**os.environ, **target.libpq_environment()}
+    os.execve(psql, [psql, target.conninfo_without_password(), *psql_args], environment)
 
 
 @warehouse.command("env")
@@ -139,11 +152,65 @@ def nightly(settings: Settings, inbox: Path | None, full_refresh: bool) -> None:
 @main.command()
 @pass_settings
 def schedule(settings: Settings) -> None:
-    """Serve the nightly pipeline as a Prefect deployment, every day at 02:00 Asia/Ho_Chi_Minh."""
-    configure_prefect(settings)
+    """Serve the nightly pipeline as a Prefect deployment, every day at 02:00 Asia/Ho_Chi_Minh.
+
+    Uses PREFECT_API_URL when it is set, else the local Prefect server (started if
+    needed). Runs until stopped (Ctrl-C).
+    """
+    if "PREFECT_API_URL" not in os.environ:
+        status = _start_prefect_server(settings)
+        click.echo(status.describe())
+    api_url = configure_prefect(settings)
+    click.echo(f"serving the nightly deployment on {api_url}: every day at 02:00 Asia/Ho_Chi_Minh")
     from flows.nightly import serve_nightly
 
     serve_nightly(settings)
+
+
+# -- Prefect server ------------------------------------------------------------
+
+
+@main.group()
+def server() -> None:
+    """Manage the local Prefect server and its UI (start, stop, status).
+
+    While it runs, nightly, ingest and schedule record their runs there; otherwise
+    each run starts a temporary server of its own.
+    """
+
+
+def _start_prefect_server(settings: Settings):
+    from danvan.prefect_server import PrefectServerError
+
+    prepare_home(settings)
+    try:
+        return local_prefect_server(settings).start()
+    except PrefectServerError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@server.command("start")
+@pass_settings
+def server_start(settings: Settings) -> None:
+    """Start the Prefect server on 127.0.0.1:DANVAN_PREFECT_PORT. Idempotent."""
+    click.echo(_start_prefect_server(settings).describe())
+
+
+@server.command("stop")
+@pass_settings
+def server_stop(settings: Settings) -> None:
+    """Stop the Prefect server; its database of runs stays."""
+    click.echo(local_prefect_server(settings).stop().describe())
+
+
+@server.command("status")
+@pass_settings
+def server_status(settings: Settings) -> None:
+    """Say whether the Prefect server is up and where its UI is (exit 1 when stopped)."""
+    status = local_prefect_server(settings).status()
+    click.echo(status.describe())
+    if not status.running:
+        sys.exit(1)
 
 
 @main.command()

@@ -1,8 +1,13 @@
 """The one settings object: where the warehouse is, where files come and go.
 
-Values come from environment variables prefixed ``DANVAN_`` or from a ``.env``
-file in the working directory. Code receives a ``Settings`` instance; nothing
-else reads the environment.
+Values come from environment variables prefixed ``DANVAN_`` or from the ``.env``
+file at the project root. Code receives a ``Settings`` instance; nothing else
+reads the environment.
+
+Secrets (the passwords and ``database_url``, which may carry one) are never
+serialised: a dump of the settings, for example a Prefect flow parameter, holds
+none, and settings rebuilt from such a dump read them again from the process's
+own environment or, for the embedded warehouse, from its credentials file.
 """
 
 from __future__ import annotations
@@ -11,9 +16,11 @@ import os
 from functools import cached_property
 from pathlib import Path
 
-from psycopg.conninfo import conninfo_to_dict
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from danvan.prefect_server import PrefectServer
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,25 +28,47 @@ WAREHOUSE_DATABASE = "danvan"
 WAREHOUSE_OWNER = "danvan"
 WAREHOUSE_READER = "danvan_reader"
 
+# Both below the kernel's ephemeral range (32768–60999), where an outgoing connection
+# may hold a port nobody listens on.
+DEFAULT_WAREHOUSE_PORT = 15432
+DEFAULT_PREFECT_PORT = 4200
+
+# Prefect's temporary API server gets 20 s to start by default; a loaded 2-core machine
+# needs more.
+PREFECT_EPHEMERAL_STARTUP_TIMEOUT_SECONDS = 300
+
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="DANVAN_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="DANVAN_", env_file=PROJECT_ROOT / ".env", extra="ignore"
+    )
 
     home: Path = Field(
         default=Path(".danvan"),
-        description="State directory: embedded warehouse data, inbox, archive, logs.",
+        description="State directory: embedded warehouse, inbox, archive, runs, Prefect. "
+        "A relative path is taken from the project root, never from the current directory.",
     )
     database_url: str | None = Field(
         default=None,
+        exclude=True,
+        repr=False,
         description="An external PostgreSQL; when set the embedded warehouse is never started.",
     )
-    port: int = Field(default=54329, description="TCP port of the embedded warehouse.")
+    port: int = Field(
+        default=DEFAULT_WAREHOUSE_PORT, description="TCP port of the embedded warehouse."
+    )
+    prefect_port: int = Field(
+        default=DEFAULT_PREFECT_PORT,
+        description="Port of the local Prefect server (`danvan server start`) and its UI.",
+    )
     password: SecretStr | None = Field(
         default=None,
+        exclude=True,
         description="Password of the embedded warehouse's login role; generated on first start.",
     )
     reader_password: SecretStr | None = Field(
         default=None,
+        exclude=True,
         description="Password of the read-only role BI tools use; generated on first start.",
     )
     approval_levels: frozenset[str] = Field(
@@ -61,7 +90,10 @@ class Settings(BaseSettings):
 
     @property
     def home_dir(self) -> Path:
-        return self.home.expanduser().resolve()
+        home = self.home.expanduser()
+        if not home.is_absolute():
+            home = self.project_root / home
+        return home.resolve()
 
     @property
     def inbox_dir(self) -> Path:
@@ -78,6 +110,11 @@ class Settings(BaseSettings):
     @property
     def pgdata_dir(self) -> Path:
         return self.home_dir / "warehouse" / "pgdata"
+
+    @property
+    def prefect_home(self) -> Path:
+        """PREFECT_HOME: Prefect's database, and the local server's state and log."""
+        return self.home_dir / "prefect"
 
     @property
     def run_dir(self) -> Path:
@@ -111,15 +148,44 @@ def load_settings(**overrides: object) -> Settings:
     return Settings(**overrides)
 
 
-def configure_prefect(settings: Settings) -> None:
-    """Prefect reads its configuration from the environment when it is imported."""
-    prefect_home = settings.home_dir / "prefect"
-    prefect_home.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("PREFECT_HOME", str(prefect_home))
+def prepare_home(settings: Settings) -> Path:
+    """Create the state directory private to its owner (others may at most traverse it)."""
+    home = settings.home_dir
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    mode = home.stat().st_mode & 0o777
+    if mode & 0o066:
+        home.chmod(mode & ~0o066)
+    settings.prefect_home.mkdir(mode=0o700, exist_ok=True)
+    return home
+
+
+def local_prefect_server(settings: Settings) -> PrefectServer:
+    return PrefectServer(settings.prefect_home, settings.prefect_port)
+
+
+def configure_prefect(settings: Settings) -> str | None:
+    """Point Prefect at the local server when it is up, else at a temporary one.
+
+    Prefect reads its configuration from the environment when it is imported, so this
+    runs first. An API URL already in the environment (e.g. docker-compose) is kept.
+    Returns the API URL of the long-lived server in use, or None for a temporary one.
+    """
+    prepare_home(settings)
+    os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "true")
+    os.environ.setdefault(
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS",
+        str(PREFECT_EPHEMERAL_STARTUP_TIMEOUT_SECONDS),
+    )
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    if "PREFECT_API_URL" not in os.environ:
+        status = local_prefect_server(settings).status()
+        if not status.running:
+            return None
+        os.environ["PREFECT_API_URL"] = status.api_url
+    return os.environ["PREFECT_API_URL"]
 
 
 class DatabaseTarget:
@@ -128,9 +194,23 @@ class DatabaseTarget:
     def __init__(self, url: str) -> None:
         self.url = url
 
+    def __repr__(self) -> str:
+        return f"DatabaseTarget({self.conninfo_without_password()!r})"
+
     @cached_property
     def params(self) -> dict[str, str]:
         return {key: str(value) for key, value in conninfo_to_dict(self.url).items()}
+
+    def conninfo_without_password(self) -> str:
+        """The connection string to show or pass on a command line: its password left out."""
+        return make_conninfo(
+            **{key: value for key, value in self.params.items() if key != "password"}
+        )
+
+    def libpq_environment(self) -> dict[str, str]:
+        """The password as libpq reads it from the environment (never a process argument)."""
+        password = self.params.get("password")
+        return {"PGPASSWORD": password} if password else {}
 
     def dbt_environment(self) -> dict[str, str]:
         params = self.params
