@@ -13,6 +13,7 @@ datasets and database it finds), so the bundle goes through all four, parents fi
 
 from __future__ import annotations
 
+import http.client
 import io
 import json
 import time
@@ -139,7 +140,7 @@ class SupersetClient:
                 with self._opener.open(f"{self.base_url}/health", timeout=10) as response:
                     if response.status == 200:
                         return
-            except (urllib.error.URLError, ConnectionError):
+            except (OSError, http.client.HTTPException):  # not listening yet, or still starting
                 pass
             if time.monotonic() > deadline:
                 raise SupersetError(f"Superset at {self.base_url} did not answer in time")
