@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.parse
 from collections import Counter
 from collections.abc import Iterator
@@ -192,8 +194,10 @@ def superset_install() -> Path:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWarehouse]:
-    home = tmp_path_factory.mktemp("danvan-home")
+def demo() -> Iterator[DemoWarehouse]:
+    # Not under pytest's basetemp: another pytest run on the machine closes that to other
+    # users, and the warehouse's server runs as one (danvan_postgres) when tests run as root.
+    home = Path(tempfile.mkdtemp(prefix="danvan-bi-"))
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("DANVAN_")},
         "DANVAN_HOME": str(home),
@@ -206,6 +210,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWarehouse]:
         yield DemoWarehouse(env, danvan(env, "warehouse", "url", "--reader").strip())
     finally:
         danvan(env, "warehouse", "stop")
+        shutil.rmtree(home)
 
 
 @pytest.fixture(scope="module")
