@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test test-bi lint format bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ demo: $(VENV)/.installed
 ## test: the test suite (embedded PostgreSQL; also DANVAN_TEST_DATABASE_URL when set)
 test: $(VENV)/.installed
 	$(BIN)/pytest
+
+## test-bi: the dashboards in a real Apache Superset (installed once into $$TMPDIR/danvan-superset)
+test-bi: $(VENV)/.installed
+	$(BIN)/pytest -m bi tests/bi
 
 ## lint: ruff (lint + format check) and sqlfluff on the dbt models (its dbt templater needs a warehouse)
 lint: $(VENV)/.installed

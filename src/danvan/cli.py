@@ -410,27 +410,45 @@ _decision(
 )
 
 
-@main.command("metabase-setup")
-@click.option("--metabase-url", required=True, help="e.g. http://metabase:3000")
-@click.option("--admin-email", envvar="METABASE_ADMIN_EMAIL", required=True)
-@click.option("--admin-password", envvar="METABASE_ADMIN_PASSWORD", required=True)
-@click.option("--timeout", default=600, show_default=True, help="Seconds to wait for Metabase.")
+@main.command("bi-setup")
+@click.option("--superset-url", required=True, help="e.g. http://superset:8088")
+@click.option("--admin-user", envvar="SUPERSET_ADMIN_USER", required=True)
+@click.option("--admin-password", envvar="SUPERSET_ADMIN_PASSWORD", required=True)
+@click.option(
+    "--reader-url",
+    envvar="BI_READER_URL",
+    help="The read-only role Superset reads the marts as, as a URL "
+    "(default: the embedded warehouse's danvan_reader).",
+)
+@click.option("--timeout", default=600, show_default=True, help="Seconds to wait for Superset.")
 @pass_settings
-def metabase_setup(
-    settings: Settings, metabase_url: str, admin_email: str, admin_password: str, timeout: int
+def bi_setup(
+    settings: Settings,
+    superset_url: str,
+    admin_user: str,
+    admin_password: str,
+    reader_url: str | None,
+    timeout: int,
 ) -> None:
-    """Point Metabase at the published marts, as the read-only role (idempotent)."""
-    from danvan.bi import MetabaseAdmin, connect_metabase
+    """Import the dashboards (dashboards/superset) into Superset, as a read-only role (idempotent)."""
+    from danvan.bi import SupersetAdmin, SupersetError, import_dashboards
 
-    if settings.reader_password is None:
-        raise click.ClickException("set DANVAN_READER_PASSWORD to the read-only role's password")
-    message = connect_metabase(
-        metabase_url,
-        MetabaseAdmin(admin_email, admin_password),
-        warehouse_target(settings, start=False),
-        settings.reader_password.get_secret_value(),
-        timeout_seconds=timeout,
-    )
+    if reader_url is None:
+        if not settings.uses_embedded_warehouse:
+            raise click.ClickException(
+                "set --reader-url (BI_READER_URL) to the read-only role's URL on the warehouse"
+            )
+        reader_url = warehouse_target(settings, start=False, reader=True).url
+    try:
+        message = import_dashboards(
+            superset_url,
+            SupersetAdmin(admin_user, admin_password),
+            settings.dashboards_dir,
+            reader_url,
+            timeout_seconds=timeout,
+        )
+    except SupersetError as error:
+        raise click.ClickException(str(error)) from error
     click.echo(message)
 
 

@@ -140,6 +140,11 @@ class Settings(BaseSettings):
         return self.project_root / "expectations"
 
     @property
+    def dashboards_dir(self) -> Path:
+        """The Superset dashboards, as Superset's export bundle (YAML)."""
+        return self.project_root / "dashboards" / "superset"
+
+    @property
     def uses_embedded_warehouse(self) -> bool:
         return self.database_url is None
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -23,6 +24,7 @@ from flows.nightly import NIGHTLY_CRON, NIGHTLY_TIMEZONE
 from psycopg import sql
 
 from danvan.cli import main
+from danvan.settings import WAREHOUSE_READER
 from danvan.warehouse.embedded import SYSTEM_USER, postgres_bin_dir
 from tests.conftest import free_port
 
@@ -388,3 +390,39 @@ def _mounted_name(service: str):
         source.removeprefix("./"): target for target, source in mounts(SERVICES[service]).items()
     }
     return lambda script: targets[script]
+
+
+def test_compose_ships_the_superset_tests_bi_installs():
+    services = COMPOSE["services"]
+    superset_dir = ROOT / "docker" / "superset"
+    # GIVEN the BI services: Superset is built from docker/superset, the install tests/bi tests
+    assert not [name for name in services if "metabase" in name]
+    assert (
+        services["superset"]["build"] == services["superset-init"]["build"] == "./docker/superset"
+    )
+    dockerfile = (superset_dir / "Dockerfile").read_text(encoding="utf-8")
+    assert "-r requirements.txt" in dockerfile and "superset_config.py" in dockerfile
+    # THEN its metadata lives in its own database, initialised before the server starts
+    assert "healthcheck" in services["superset-db"]
+    assert any(v.endswith(":/var/lib/postgresql") for v in services["superset-db"]["volumes"])
+    assert services["superset-init"]["command"] == ["sh", "init.sh"]
+    assert services["superset"]["depends_on"]["superset-init"] == {
+        "condition": "service_completed_successfully"
+    }
+    # AND everything superset_config.py and init.sh read from the environment is set
+    read = set(
+        re.findall(r'os\.environ\["(\w+)"\]', (superset_dir / "superset_config.py").read_text())
+    ) | set(re.findall(r'"\$(\w+)"', (superset_dir / "init.sh").read_text()))
+    assert read <= set(services["superset"]["environment"]), read
+    assert "@superset-db:" in services["superset"]["environment"]["SUPERSET_DATABASE_URI"]
+
+
+def test_compose_imports_the_dashboards_as_the_read_only_role():
+    setup = COMPOSE["services"]["superset-setup"]
+    # GIVEN the one-shot that imports the dashboards, from the danvan image that holds them
+    assert setup["command"] == ["danvan", "bi-setup", "--superset-url", "http://superset:8088"]
+    assert "COPY dashboards" in (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    # THEN Superset reads the warehouse as the read-only role, never as the owner
+    reader = urlsplit(setup["environment"]["BI_READER_URL"])
+    assert (reader.username, reader.hostname) == (WAREHOUSE_READER, "warehouse")
+    assert setup["depends_on"]["superset"] == {"condition": "service_healthy"}
