@@ -8,6 +8,7 @@ import shlex
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import click
 
@@ -264,6 +265,76 @@ def quality(settings: Settings) -> None:
     click.echo(validation.render())
     if not validation.success:
         sys.exit(1)
+
+
+# -- access ------------------------------------------------------------------
+
+
+@main.group()
+def access() -> None:
+    """Analyst and operator login roles, each reading its provinces only (row-level security)."""
+
+
+@access.command("add")
+@click.argument("role")
+@click.option("--province", "provinces", multiple=True, help="Province code on today's map.")
+@click.option("--national", is_flag=True, help="Every province.")
+@click.option("--operator", is_flag=True, help="Also read data quality and audit (every province).")
+@pass_settings
+def access_add(
+    settings: Settings, role: str, provinces: tuple[str, ...], national: bool, operator: bool
+) -> None:
+    """Create or update a login role; prints its connection URL (the password, once)."""
+    from danvan.publication.access import EVERY_PROVINCE, AccessError, add_reader
+    from danvan.warehouse.connection import admin_target
+    from danvan.warehouse.db import connect
+
+    if bool(provinces) == (national or operator):
+        raise click.UsageError("give --province CODE (repeatable), or --national, or --operator")
+    scopes = provinces or (EVERY_PROVINCE,)
+    admin = admin_target(settings)
+    with connect(admin.url, autocommit=True) as conn:
+        try:
+            password = add_reader(conn, role, provinces=scopes, operator=operator)
+        except AccessError as error:
+            raise click.ClickException(str(error)) from error
+    params = admin.params
+    host = params.get("host", "127.0.0.1") if settings.database_url else "127.0.0.1"
+    port = params.get("port", "5432") if settings.database_url else str(settings.port)
+    url = f"postgresql://{role}:{quote(password, safe='')}@{host}:{port}/{params.get('dbname')}"
+    click.echo(f"{role}: {', '.join(scopes)}")
+    click.echo(url)
+
+
+@access.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_settings
+def access_list(settings: Settings, as_json: bool) -> None:
+    """Login roles and the provinces each may read."""
+    from danvan.publication.access import list_readers
+    from danvan.warehouse.db import connect
+
+    with connect(warehouse_target(settings).url) as conn:
+        readers = list_readers(conn)
+    if as_json:
+        click.echo(json.dumps([reader.__dict__ for reader in readers], ensure_ascii=False))
+        return
+    for reader in readers:
+        click.echo(f"{reader.role:<30} {reader.kind:<9} {', '.join(reader.provinces) or '-'}")
+
+
+@access.command("remove")
+@click.argument("role")
+@pass_settings
+def access_remove(settings: Settings, role: str) -> None:
+    """Drop a login role and its scopes."""
+    from danvan.publication.access import remove_reader
+    from danvan.warehouse.connection import admin_target
+    from danvan.warehouse.db import connect
+
+    with connect(admin_target(settings).url, autocommit=True) as conn:
+        remove_reader(conn, role)
+    click.echo(f"{role} removed")
 
 
 # -- review ------------------------------------------------------------------

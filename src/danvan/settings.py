@@ -54,6 +54,13 @@ class Settings(BaseSettings):
         repr=False,
         description="An external PostgreSQL; when set the embedded warehouse is never started.",
     )
+    admin_database_url: str | None = Field(
+        default=None,
+        exclude=True,
+        repr=False,
+        description="With an external warehouse: a role that may create roles, for "
+        "`danvan access` (the embedded warehouse uses its own superuser).",
+    )
     port: int = Field(
         default=DEFAULT_WAREHOUSE_PORT, description="TCP port of the embedded warehouse."
     )

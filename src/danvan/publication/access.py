@@ -76,26 +76,15 @@ def ensure_access_schema(conn: psycopg.Connection) -> None:
     conn.execute("grant select on access.role_scopes to public")
 
 
-def ensure_groups(conn: psycopg.Connection) -> bool:
-    """Create the group roles where the pipeline may; False where it may not create roles."""
-    can_create = conn.execute(
-        "select rolcreaterole or rolsuper from pg_roles where rolname = current_user"
-    ).fetchone()
-    existing = {
-        row[0]
-        for row in conn.execute(
-            "select rolname from pg_roles where rolname = any(%s)", [[ANALYSTS, OPERATORS]]
-        ).fetchall()
-    }
-    if {ANALYSTS, OPERATORS} <= existing:
-        return True
-    if not can_create or not can_create[0]:
-        return False
+def ensure_groups(conn: psycopg.Connection) -> None:
+    """The group roles exist (an administrator's connection: roles are the cluster's)."""
     for group in (ANALYSTS, OPERATORS):
-        if group not in existing:
+        if not _role_exists(conn, group):
             conn.execute(sql.SQL("create role {} nologin").format(sql.Identifier(group)))
-    conn.execute(sql.SQL("grant {} to {}").format(*map(sql.Identifier, (ANALYSTS, OPERATORS))))
-    return True
+    if not conn.execute("select pg_has_role(%s, %s, 'member')", [OPERATORS, ANALYSTS]).fetchone()[
+        0
+    ]:  # type: ignore[index]
+        conn.execute(sql.SQL("grant {} to {}").format(*map(sql.Identifier, (ANALYSTS, OPERATORS))))
 
 
 def protect_table(conn: psycopg.Connection, schema: str, table: str, has_province: bool) -> None:
@@ -154,13 +143,18 @@ def add_reader(
     operator: bool = False,
     password: str | None = None,
 ) -> str:
-    """Create (or update) a login role reading the given provinces; its password."""
-    if not ensure_groups(conn):
+    """Create (or update) a login role reading the given provinces; its password.
+    ``conn``: an administrator's connection (roles are the cluster's)."""
+    if not conn.execute(
+        "select rolcreaterole or rolsuper from pg_roles where rolname = current_user"
+    ).fetchone()[0]:  # type: ignore[index]
         raise AccessError(
-            "the pipeline's role may not create roles (CREATEROLE); ask the database "
-            "administrator to create them or grant it"
+            "this connection may not create roles: give an administrator's URL "
+            "(DANVAN_ADMIN_DATABASE_URL) for an external warehouse"
         )
-    ensure_access_schema(conn)
+    ensure_groups(conn)
+    if conn.execute("select to_regclass('access.role_scopes')").fetchone()[0] is None:  # type: ignore[index]
+        raise AccessError("nothing is published yet: run danvan nightly first")
     password = password or secrets.token_urlsafe(18)
     identifier = sql.Identifier(role)
     verb = "alter" if _role_exists(conn, role) else "create"
@@ -215,15 +209,15 @@ def list_readers(conn: psycopg.Connection) -> list[Reader]:
     return [Reader(role, kind, tuple(provinces)) for role, kind, provinces in rows]
 
 
-def scope_existing_reader(conn: psycopg.Connection, role: str) -> None:
-    """A reader created before scopes existed (the embedded warehouse's own) reads all."""
-    if not _role_exists(conn, role) or not ensure_groups(conn):
-        return
-    conn.execute(sql.SQL("grant {} to {}").format(sql.Identifier(ANALYSTS), sql.Identifier(role)))
+def scope_national_reader(conn: psycopg.Connection, role: str) -> None:
+    """An analyst role without any scope (the embedded warehouse's own reader) reads the
+    whole country."""
     conn.execute(
         """insert into access.role_scopes (role_name, province_code_2025_07)
-           values (%s, %s) on conflict do nothing""",
-        [role, EVERY_PROVINCE],
+           select %(role)s, %(every)s
+           where exists (select 1 from pg_roles where rolname = %(role)s)
+               and not exists (select 1 from access.role_scopes where role_name = %(role)s)""",
+        {"role": role, "every": EVERY_PROVINCE},
     )
 
 

@@ -29,6 +29,7 @@ from danvan.publication.tables import (
     PUBLICATION_TABLE,
     PublicTable,
 )
+from danvan.settings import WAREHOUSE_READER
 
 PUBLICATION_COLUMNS = """
     publication_id bigint primary key,
@@ -92,7 +93,7 @@ def prepare_public_schema(conn: psycopg.Connection) -> None:
     for column, text in PUBLICATION_COMMENTS.items():
         _comment(conn, PUBLIC_SCHEMA, PUBLICATION_TABLE, column, text)
     access.ensure_access_schema(conn)
-    access.ensure_groups(conn)
+    access.scope_national_reader(conn, WAREHOUSE_READER)
     access.grant_schemas(conn)
     access.protect_table(conn, PUBLIC_SCHEMA, PUBLICATION_TABLE, has_province=False)
 

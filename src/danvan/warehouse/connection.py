@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from danvan.settings import WAREHOUSE_OWNER, WAREHOUSE_READER, DatabaseTarget, Settings
+from danvan.settings import (
+    WAREHOUSE_DATABASE,
+    WAREHOUSE_OWNER,
+    WAREHOUSE_READER,
+    DatabaseTarget,
+    Settings,
+)
 from danvan.warehouse.embedded import EmbeddedWarehouse
 
 
@@ -27,3 +33,13 @@ def warehouse_target(
     if start:
         warehouse.start()
     return DatabaseTarget(warehouse.url(WAREHOUSE_READER if reader else WAREHOUSE_OWNER))
+
+
+def admin_target(settings: Settings) -> DatabaseTarget:
+    """A role that may create roles in the warehouse database: the embedded warehouse's
+    superuser, or the external warehouse's administrator (else its owner)."""
+    if settings.database_url is not None:
+        return DatabaseTarget(settings.admin_database_url or settings.database_url)
+    warehouse = embedded_warehouse(settings)
+    warehouse.start()
+    return DatabaseTarget(warehouse.admin_url(WAREHOUSE_DATABASE))

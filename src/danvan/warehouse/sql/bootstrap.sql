@@ -222,12 +222,13 @@ group by
     results.severity, failing.province_code;
 comment on view dq.failures_by_province is 'Failing rows per run, expectation and province (2025-07 map): the data-quality chart.';
 
--- BI charts data quality, so the read-only role may read dq where it exists.
+-- Analysts read marts only; data quality and audit are for operators
+-- (danvan_operators, see danvan access), so a reader granted dq earlier loses it.
 do $$
 begin
     if exists (select from pg_roles where rolname = 'danvan_reader') then
-        grant usage on schema dq to danvan_reader;
-        grant select on all tables in schema dq to danvan_reader;
+        revoke all on all tables in schema dq from danvan_reader;
+        revoke usage on schema dq from danvan_reader;
     end if;
 end
 $$;
