@@ -183,6 +183,17 @@ def quality(settings: Settings) -> None:
     click.echo(last_run_text(warehouse_target(settings).url))
 
 
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), help="Default: $DANVAN_HOME/reports.")
+@pass_settings
+def report(settings: Settings, out: Path | None) -> None:
+    """Write the offline report of the published marts: index.html and a page per province."""
+    from danvan.report import build_report
+
+    index = build_report(warehouse_target(settings).url, out or settings.home_dir / "reports")
+    click.echo(f"report written: {index}")
+
+
 @main.command("metabase-setup")
 @click.option("--metabase-url", required=True, help="e.g. http://metabase:3000")
 @click.option("--admin-email", envvar="METABASE_ADMIN_EMAIL", required=True)

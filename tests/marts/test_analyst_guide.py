@@ -11,7 +11,6 @@ user sees, and `dbt docs generate`.
 from __future__ import annotations
 
 import csv
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +23,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from danvan.ingest.service import land_batch
 from danvan.publish import BUILD_SCHEMA, publish
+from danvan.report.guide import guide_queries
 from danvan.settings import WAREHOUSE_READER, DatabaseTarget
 from danvan.transform import run_dbt
 from danvan.warehouse.db import bootstrap
@@ -33,22 +33,17 @@ from tests.marts import known_data as known
 pytestmark = [pytest.mark.database]
 
 ROOT = Path(__file__).resolve().parents[2]
-GUIDE = ROOT / "docs" / "analyst-guide.md"
 MARTS_DIR = ROOT / "dbt_project" / "models" / "marts"
 D = Decimal
 # Agencies reporting on today's map have no province on the old one.
 AGENCIES_ON_TODAYS_MAP = {"48-SVHTTDL", "92-BCHQS", "92-CA"}
-
-
-def guide_queries() -> dict[str, str]:
-    blocks = re.findall(r"```sql\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
-    queries = {}
-    for block in blocks:
-        match = re.match(r"-- id: (\S+)\n", block)
-        assert match, f"a guide query must start with '-- id: <name>':\n{block}"
-        assert match.group(1) not in queries, f"duplicate guide query id {match.group(1)}"
-        queries[match.group(1)] = block
-    return queries
+# The shape the report's held-submissions query reads (a no-op where the warehouse has it).
+HELD_SUBMISSIONS_TABLE = """
+    create table if not exists audit.submission_states (
+        file_id bigint, reporting_unit_code text, period_code text, submitted_on date,
+        state text, province_code_2025_07 text, reason_vi text, reason_en text,
+        changed_at timestamptz
+    )"""
 
 
 @dataclass
@@ -92,6 +87,8 @@ def warehouse(module_settings, module_database_url, tmp_path_factory) -> Warehou
         ).fetchall()
     # … and the build is published as the nightly does after validation
     publish(url)
+    with psycopg.connect(url) as conn:
+        conn.execute(HELD_SUBMISSIONS_TABLE)
     return Warehouse(url, comments, tables, run_dir)
 
 
@@ -248,6 +245,277 @@ GUIDE_ANSWERS: dict[str, list[tuple]] = {
         (known.VUONG_LOC, "Xã Vượng Lộc", "2022"),
         (known.VUONG_LOC, "Xã Vượng Lộc", "2023"),
     ],
+    # The publication report's queries: every province (today's map) and the country (VN).
+    "report-models-by-province": [
+        ("37", "culture_society", False, 3),
+        ("42", "culture_society", False, 2),
+        ("42", "defence_security", False, 1),
+        ("42", "economy", False, 4),
+        ("42", "party_building", False, 1),
+        ("48", "culture_society", False, 2),
+        ("48", "defence_security", False, 1),
+        ("48", "defence_security", True, 1),
+        ("48", "economy", False, 2),
+        ("91", "culture_society", False, 1),
+        ("91", "defence_security", False, 1),
+        ("91", "economy", False, 3),
+        ("91", "party_building", False, 1),
+        ("92", "culture_society", False, 3),
+        ("92", "economy", False, 2),
+        ("VN", "culture_society", False, 11),
+        ("VN", "defence_security", False, 3),
+        ("VN", "defence_security", True, 1),
+        ("VN", "economy", False, 11),
+        ("VN", "party_building", False, 2),
+    ],
+    "report-models-by-year": [
+        ("37", 2015, "culture_society", False, 3),
+        ("42", 2012, "economy", False, 1),
+        ("42", 2015, "party_building", False, 1),
+        ("42", 2018, "defence_security", False, 1),
+        ("42", 2019, "culture_society", False, 1),
+        ("42", 2020, "economy", False, 1),
+        ("42", 2021, "culture_society", False, 1),
+        ("42", 2023, "economy", False, 2),
+        ("48", 2021, "economy", False, 1),
+        ("48", 2022, "defence_security", False, 1),
+        ("48", 2023, "defence_security", True, 1),
+        ("48", 2023, "economy", False, 1),
+        ("48", 2024, "culture_society", False, 1),
+        ("48", 2025, "culture_society", False, 1),
+        ("91", 1999, "economy", False, 1),
+        ("91", 2020, "economy", False, 1),
+        ("91", 2021, "culture_society", False, 1),
+        ("91", 2021, "defence_security", False, 1),
+        ("91", 2022, "economy", False, 1),
+        ("91", 2023, "party_building", False, 1),
+        ("92", 2022, "economy", False, 1),
+        ("92", 2024, "culture_society", False, 1),
+        ("92", 2025, "culture_society", False, 2),
+        ("92", 2025, "economy", False, 1),
+        ("VN", 1999, "economy", False, 1),
+        ("VN", 2012, "economy", False, 1),
+        ("VN", 2015, "culture_society", False, 3),
+        ("VN", 2015, "party_building", False, 1),
+        ("VN", 2018, "defence_security", False, 1),
+        ("VN", 2019, "culture_society", False, 1),
+        ("VN", 2020, "economy", False, 2),
+        ("VN", 2021, "culture_society", False, 2),
+        ("VN", 2021, "defence_security", False, 1),
+        ("VN", 2021, "economy", False, 1),
+        ("VN", 2022, "defence_security", False, 1),
+        ("VN", 2022, "economy", False, 2),
+        ("VN", 2023, "defence_security", True, 1),
+        ("VN", 2023, "economy", False, 3),
+        ("VN", 2023, "party_building", False, 1),
+        ("VN", 2024, "culture_society", False, 2),
+        ("VN", 2025, "culture_society", False, 3),
+        ("VN", 2025, "economy", False, 1),
+    ],
+    "report-models-as-reported": [
+        ("37", "37", "Tỉnh Ninh Bình", 3, 0),
+        ("42", "42", "Tỉnh Hà Tĩnh", 8, 0),
+        ("48", "49", "Tỉnh Quảng Nam", 5, 1),
+        ("48", None, None, 1, 0),
+        ("91", "91", "Tỉnh Kiên Giang", 6, 0),
+        ("92", "92", "Thành phố Cần Thơ", 2, 0),
+        ("92", "94", "Tỉnh Sóc Trăng", 1, 0),
+        ("92", None, None, 2, 0),
+    ],
+    "report-recognitions": [
+        ("37", 2016, "recognised", "district", 3),
+        ("48", 2023, "recognised", "district", 1),
+        ("48", 2023, "recognised", "province", 1),
+        ("48", 2023, "selected_typical", None, 2),
+        ("48", 2025, "recognised", "province", 1),
+        ("48", 2025, "selected_typical", None, 1),
+        ("91", 2021, "recognised", "province", 1),
+        ("91", 2022, "recognised", "province", 1),
+        ("91", 2023, "recognised", "district", 1),
+        ("91", 2023, "recognised", "province", 1),
+        ("91", 2024, "recognised", "province", 1),
+        ("91", 2024, "selected_typical", None, 1),
+        ("VN", 2016, "recognised", "district", 3),
+        ("VN", 2021, "recognised", "province", 1),
+        ("VN", 2022, "recognised", "province", 1),
+        ("VN", 2023, "recognised", "district", 2),
+        ("VN", 2023, "recognised", "province", 2),
+        ("VN", 2023, "selected_typical", None, 2),
+        ("VN", 2024, "recognised", "province", 1),
+        ("VN", 2024, "selected_typical", None, 1),
+        ("VN", 2025, "recognised", "province", 1),
+        ("VN", 2025, "selected_typical", None, 1),
+    ],
+    "report-replication": [
+        ("48", "Tổ an ninh tự quản 5 trong 1", 2022, "Kim Đới", 20, 1, 2023, 1, 8, 169),
+    ],
+    "report-headline-indicators": [
+        ("42", "district", "canals_built_km", "2020-2025", "term", "km", D("8.1"), 1, False),
+        ("42", "district", "canals_built_km", "2023", "year", "km", D("8.1"), 1, True),
+        ("42", "district", "canals_dredged_km", "2020-2025", "term", "km", D("40.2"), 1, False),
+        ("42", "district", "canals_dredged_km", "2023", "year", "km", D("40.2"), 1, True),
+        ("48", "commune", "houses_built_or_repaired", "2020-2025", "term", "house", 4, 1, False),
+        ("48", "commune", "houses_built_or_repaired", "2024", "year", "house", 4, 1, True),
+        ("48", "commune", "patrols", "2020-2025", "term", "patrol", 300, 1, False),
+        ("48", "commune", "patrols", "2023", "year", "patrol", 300, 1, True),
+        ("48", "commune", "poor_households_helped", "2020-2025", "term", "households", 4, 1, False),
+        ("48", "commune", "poor_households_helped", "2024", "year", "households", 4, 1, True),
+        ("91", "commune", "bridges_built", "2020-2025", "term", "bridge", 65, 1, True),
+        ("92", "commune", "bridges_built", "2020-2025", "term", "bridge", 2, 1, False),
+        ("92", "commune", "bridges_built", "2024", "year", "bridge", 2, 1, True),
+        ("92", "agency", "houses_built", "2020-2025", "term", "house", 5, 1, False),
+        ("92", "agency", "houses_built", "2025", "year", "house", 5, 1, True),
+        ("92", "agency", "houses_built", "2025-2030", "term", "house", 5, 1, False),
+        ("92", "commune", "lights_installed", "2020-2025", "term", "light", 120, 1, False),
+        ("92", "commune", "lights_installed", "2025", "year", "light", 120, 1, True),
+        ("92", "commune", "lights_installed", "2025-2030", "term", "light", 120, 1, False),
+        ("92", "agency", "meals_served", "2020-2025", "term", "meal", 200, 1, False),
+        ("92", "agency", "meals_served", "2025", "year", "meal", 200, 1, True),
+        ("92", "agency", "meals_served", "2025-2030", "term", "meal", 200, 1, False),
+        ("92", "agency", "poor_households_helped", "2020-2025", "term", "households", 5, 1, False),
+        ("92", "agency", "poor_households_helped", "2025", "year", "households", 5, 1, True),
+        ("92", "agency", "poor_households_helped", "2025-2030", "term", "households", 5, 1, False),
+        ("VN", "commune", "bridges_built", "2020-2025", "term", "bridge", 67, 2, False),
+        ("VN", "commune", "bridges_built", "2024", "year", "bridge", 2, 1, True),
+        ("VN", "district", "canals_built_km", "2020-2025", "term", "km", D("8.1"), 1, False),
+        ("VN", "district", "canals_built_km", "2023", "year", "km", D("8.1"), 1, True),
+        ("VN", "district", "canals_dredged_km", "2020-2025", "term", "km", D("40.2"), 1, False),
+        ("VN", "district", "canals_dredged_km", "2023", "year", "km", D("40.2"), 1, True),
+        ("VN", "agency", "houses_built", "2020-2025", "term", "house", 5, 1, False),
+        ("VN", "agency", "houses_built", "2025", "year", "house", 5, 1, True),
+        ("VN", "agency", "houses_built", "2025-2030", "term", "house", 5, 1, False),
+        ("VN", "commune", "houses_built_or_repaired", "2020-2025", "term", "house", 4, 1, False),
+        ("VN", "commune", "houses_built_or_repaired", "2024", "year", "house", 4, 1, True),
+        ("VN", "commune", "lights_installed", "2020-2025", "term", "light", 120, 1, False),
+        ("VN", "commune", "lights_installed", "2025", "year", "light", 120, 1, True),
+        ("VN", "commune", "lights_installed", "2025-2030", "term", "light", 120, 1, False),
+        ("VN", "agency", "meals_served", "2020-2025", "term", "meal", 200, 1, False),
+        ("VN", "agency", "meals_served", "2025", "year", "meal", 200, 1, True),
+        ("VN", "agency", "meals_served", "2025-2030", "term", "meal", 200, 1, False),
+        ("VN", "commune", "patrols", "2020-2025", "term", "patrol", 300, 1, False),
+        ("VN", "commune", "patrols", "2023", "year", "patrol", 300, 1, True),
+        ("VN", "agency", "poor_households_helped", "2020-2025", "term", "households", 5, 1, False),
+        ("VN", "commune", "poor_households_helped", "2020-2025", "term", "households", 4, 1, False),
+        ("VN", "commune", "poor_households_helped", "2024", "year", "households", 4, 1, True),
+        ("VN", "agency", "poor_households_helped", "2025", "year", "households", 5, 1, True),
+        ("VN", "agency", "poor_households_helped", "2025-2030", "term", "households", 5, 1, False),
+    ],
+    "report-contributions": [
+        ("42", "district", "labour", "residents", "2020-2025", "term", "labour_days", 5500),
+        ("42", "district", "labour", "residents", "2023", "year", "labour_days", 5500),
+        ("42", "commune", "land", "residents", "2013-2022", "term", "m2", 45000),
+        ("42", "commune", "land", "residents", "2015-2020", "term", "m2", 15000),
+        ("42", "commune", "land", "residents", "2020", "year", "m2", 15000),
+        ("42", "commune", "land", "residents", "2020-2025", "term", "m2", 60000),
+        ("42", "commune", "land", "residents", "2021", "year", "m2", 15000),
+        ("42", "commune", "land", "residents", "2022", "year", "m2", 15000),
+        ("42", "commune", "land", "residents", "2023", "year", "m2", 15000),
+        ("48", "commune", "labour", "residents", "2020-2025", "term", "labour_days", 320),
+        ("48", "commune", "labour", "residents", "2023", "year", "labour_days", 120),
+        ("48", "commune", "labour", "residents", "2024", "year", "labour_days", 200),
+        ("48", "commune", "money", "philanthropists", "2020-2025", "term", "VND", 50000000),
+        ("48", "commune", "money", "residents", "2020-2025", "term", "VND", 120000000),
+        ("48", "commune", "money", "state_budget", "2020-2025", "term", "VND", 45000000),
+        ("48", "commune", "money", "state_budget", "2023", "year", "VND", 45000000),
+        ("48", "commune", "money", "philanthropists", "2024", "year", "VND", 50000000),
+        ("48", "commune", "money", "residents", "2024", "year", "VND", 120000000),
+        ("91", "commune", "money", "residents", "2020-2025", "term", "VND", 13000000000),
+        ("92", "agency", "money", "organizations", "2020-2025", "term", "VND", 500000000),
+        ("92", "agency", "money", "organizations", "2025", "year", "VND", 500000000),
+        ("92", "agency", "money", "organizations", "2025-2030", "term", "VND", 500000000),
+        ("VN", "commune", "labour", "residents", "2020-2025", "term", "labour_days", 320),
+        ("VN", "district", "labour", "residents", "2020-2025", "term", "labour_days", 5500),
+        ("VN", "commune", "labour", "residents", "2023", "year", "labour_days", 120),
+        ("VN", "district", "labour", "residents", "2023", "year", "labour_days", 5500),
+        ("VN", "commune", "labour", "residents", "2024", "year", "labour_days", 200),
+        ("VN", "commune", "land", "residents", "2013-2022", "term", "m2", 45000),
+        ("VN", "commune", "land", "residents", "2015-2020", "term", "m2", 15000),
+        ("VN", "commune", "land", "residents", "2020", "year", "m2", 15000),
+        ("VN", "commune", "land", "residents", "2020-2025", "term", "m2", 60000),
+        ("VN", "commune", "land", "residents", "2021", "year", "m2", 15000),
+        ("VN", "commune", "land", "residents", "2022", "year", "m2", 15000),
+        ("VN", "commune", "land", "residents", "2023", "year", "m2", 15000),
+        ("VN", "agency", "money", "organizations", "2020-2025", "term", "VND", 500000000),
+        ("VN", "commune", "money", "philanthropists", "2020-2025", "term", "VND", 50000000),
+        ("VN", "commune", "money", "residents", "2020-2025", "term", "VND", 13120000000),
+        ("VN", "commune", "money", "state_budget", "2020-2025", "term", "VND", 45000000),
+        ("VN", "commune", "money", "state_budget", "2023", "year", "VND", 45000000),
+        ("VN", "commune", "money", "philanthropists", "2024", "year", "VND", 50000000),
+        ("VN", "commune", "money", "residents", "2024", "year", "VND", 120000000),
+        ("VN", "agency", "money", "organizations", "2025", "year", "VND", 500000000),
+        ("VN", "agency", "money", "organizations", "2025-2030", "term", "VND", 500000000),
+    ],
+    "report-petitions": [
+        ("37", "district", "2013-2022", "term", 3750, 392, 389, D("99.2")),
+        ("42", "district", "2020-2025", "term", 400, 370, 359, D("97.0")),
+        ("42", "district", "2023", "year", 400, 370, 359, D("97.0")),
+        ("VN", "district", "2013-2022", "term", 3750, 392, 389, D("99.2")),
+        ("VN", "district", "2020-2025", "term", 400, 370, 359, D("97.0")),
+        ("VN", "district", "2023", "year", 400, 370, 359, D("97.0")),
+    ],
+    "report-completeness": [
+        ("37", None, "2013-2022", "term", 1, 1, 1, D("100.0")),
+        ("37", "district", "2013-2022", "term", 1, 1, 1, D("100.0")),
+        ("37", None, "2022", "year", 1, 1, 1, D("100.0")),
+        ("37", "district", "2022", "year", 1, 1, 1, D("100.0")),
+        ("42", None, "2020", "year", 1, 1, 1, D("100.0")),
+        ("42", "commune", "2020", "year", 1, 1, 1, D("100.0")),
+        ("42", None, "2021", "year", 2, 2, 2, D("100.0")),
+        ("42", "commune", "2021", "year", 2, 2, 2, D("100.0")),
+        ("42", None, "2022", "year", 2, 1, 0, D("50.0")),
+        ("42", "commune", "2022", "year", 2, 1, 0, D("50.0")),
+        ("42", None, "2023", "year", 3, 2, 2, D("66.7")),
+        ("42", "commune", "2023", "year", 2, 1, 1, D("50.0")),
+        ("42", "district", "2023", "year", 1, 1, 1, D("100.0")),
+        ("42", None, "2023-9M", "nine_months", 1, 1, 1, D("100.0")),
+        ("42", "district", "2023-9M", "nine_months", 1, 1, 1, D("100.0")),
+        ("42", None, "2023-Q1", "quarter", 1, 1, 1, D("100.0")),
+        ("42", "district", "2023-Q1", "quarter", 1, 1, 1, D("100.0")),
+        ("42", None, "2023-Q2", "quarter", 1, 1, 1, D("100.0")),
+        ("42", "district", "2023-Q2", "quarter", 1, 1, 1, D("100.0")),
+        ("42", None, "2023-Q3", "quarter", 1, 1, 1, D("100.0")),
+        ("42", "district", "2023-Q3", "quarter", 1, 1, 1, D("100.0")),
+        ("42", None, "2023-Q4", "quarter", 1, 1, 1, D("100.0")),
+        ("42", "district", "2023-Q4", "quarter", 1, 1, 1, D("100.0")),
+        ("48", None, "2022", "year", 1, 1, 1, D("100.0")),
+        ("48", "commune", "2022", "year", 1, 1, 1, D("100.0")),
+        ("48", None, "2023", "year", 2, 2, 2, D("100.0")),
+        ("48", "commune", "2023", "year", 2, 2, 2, D("100.0")),
+        ("48", None, "2024", "year", 3, 1, 1, D("33.3")),
+        ("48", "commune", "2024", "year", 3, 1, 1, D("33.3")),
+        ("48", None, "2025", "year", 1, 1, 1, D("100.0")),
+        ("48", "agency", "2025", "year", 1, 1, 1, D("100.0")),
+        ("91", None, "2020-2025", "term", 1, 1, 1, D("100.0")),
+        ("91", "commune", "2020-2025", "term", 1, 1, 1, D("100.0")),
+        ("91", None, "2023", "year", 2, 2, 2, D("100.0")),
+        ("91", "commune", "2023", "year", 2, 2, 2, D("100.0")),
+        ("92", None, "2024", "year", 2, 2, 2, D("100.0")),
+        ("92", "commune", "2024", "year", 2, 2, 2, D("100.0")),
+        ("92", None, "2025", "year", 4, 4, 4, D("100.0")),
+        ("92", "agency", "2025", "year", 2, 2, 2, D("100.0")),
+        ("92", "commune", "2025", "year", 2, 2, 2, D("100.0")),
+        ("VN", None, "2013-2022", "term", 1, 1, 1, D("100.0")),
+        ("VN", None, "2020", "year", 1, 1, 1, D("100.0")),
+        ("VN", None, "2020-2025", "term", 1, 1, 1, D("100.0")),
+        ("VN", None, "2021", "year", 2, 2, 2, D("100.0")),
+        ("VN", None, "2022", "year", 4, 3, 2, D("75.0")),
+        ("VN", None, "2023", "year", 7, 6, 6, D("85.7")),
+        ("VN", None, "2023-9M", "nine_months", 1, 1, 1, D("100.0")),
+        ("VN", None, "2023-Q1", "quarter", 1, 1, 1, D("100.0")),
+        ("VN", None, "2023-Q2", "quarter", 1, 1, 1, D("100.0")),
+        ("VN", None, "2023-Q3", "quarter", 1, 1, 1, D("100.0")),
+        ("VN", None, "2023-Q4", "quarter", 1, 1, 1, D("100.0")),
+        ("VN", None, "2024", "year", 5, 3, 3, D("60.0")),
+        ("VN", None, "2025", "year", 5, 5, 5, D("100.0")),
+    ],
+    "report-missing-reports": [
+        ("42", "commune", "18427", "Xã Vượng Lộc", "2023", date(2024, 1, 31)),
+        ("42", "commune", "18427", "Xã Vượng Lộc", "2022", date(2023, 1, 31)),
+        ("48", "commune", "20362", "Xã Tam Thăng", "2024", date(2025, 1, 31)),
+        ("48", "commune", "20932", "Xã Trà Ka", "2024", date(2025, 1, 31)),
+    ],
+    "report-quarantined-rows": [],
+    "report-held-submissions": [],
 }
 
 
