@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from markupsafe import Markup
+
 from danvan.report.data import NATION, Publication, ReportData, read_report_data
 from danvan.report.fonts import font_face_css
 from danvan.report.numbers import vi_datetime
@@ -73,7 +75,11 @@ def build_report(url: str, out_dir: Path, *, publication: Publication | None = N
     meta_vi, meta_en = _publication_lines(data, built_at)
     for page in _pages(data):
         html = template.render(
-            page=page, sql=data.sql, font_css=font_face_css(), meta_vi=meta_vi, meta_en=meta_en
+            page=page,
+            sql=data.sql,
+            font_css=Markup(font_face_css()),
+            meta_vi=meta_vi,
+            meta_en=meta_en,
         )
         (staging / page.file_name).write_text(html, encoding="utf-8")
     manifest = {
@@ -152,6 +158,6 @@ def _write_report_list(out_dir: Path, environment) -> None:
         moment = report["published_at"] or report["built_at"]
         report["when"] = vi_datetime(datetime.fromisoformat(moment))
     html = environment.get_template("reports.html.j2").render(
-        reports=reports, font_css=font_face_css()
+        reports=reports, font_css=Markup(font_face_css())
     )
     (out_dir / "index.html").write_text(html, encoding="utf-8")

@@ -79,7 +79,7 @@ def _level(code: str | None) -> str:
 
 
 def _svg(svg: str) -> Markup:
-    return Markup(svg)  # drawn by matplotlib from figures escaped as SVG text
+    return Markup(svg)  # written by charts, every text in it escaped there
 
 
 def _count(value) -> str:
@@ -116,7 +116,7 @@ def key_figures(data: ReportData, area: str) -> list[KeyFigure]:
             "missing-reports",
             "Báo cáo còn thiếu",
             "Reports missing",
-            len(data.of("report-missing-reports", area)),
+            len(_listed(data, "report-missing-reports", area)),
         ),
         (
             "quarantined-rows",
@@ -129,22 +129,20 @@ def key_figures(data: ReportData, area: str) -> list[KeyFigure]:
     return [KeyFigure(key, vi, en, value, vi_number(value)) for key, vi, en, value in figures]
 
 
+def _listed(data: ReportData, query_id: str, area: str) -> list:
+    """Rows of a list kept by province (missing reports, rejected rows): all of them for VN."""
+    rows = data.rows[query_id]
+    if area == NATION:
+        return [row for rows_of in rows.values() for row in rows_of]
+    return rows.get(area, [])
+
+
 def _quarantined(data: ReportData, area: str) -> list:
-    rows = data.rows["report-quarantined-rows"]
-    return (
-        [row for rows_of in rows.values() for row in rows_of]
-        if area == NATION
-        else rows.get(area, [])
-    )
+    return _listed(data, "report-quarantined-rows", area)
 
 
 def _held(data: ReportData, area: str) -> list:
-    rows = data.rows["report-held-submissions"]
-    return (
-        [row for rows_of in rows.values() for row in rows_of]
-        if area == NATION
-        else rows.get(area, [])
-    )
+    return _listed(data, "report-held-submissions", area)
 
 
 # -- models ------------------------------------------------------------------------------
