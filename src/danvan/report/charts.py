@@ -260,7 +260,9 @@ def panel_chart(
             out += bars
             row_height = max(row_height, 18 + height)
         y += row_height + 14
-    y += _legend(out, [s for panel in panels for s in panel.series], chart_id, y)
+    # a legend for the stacks only: a panel of one series is named by its title
+    stacked = [s for panel in panels if len(panel.series) > 1 for s in panel.series]
+    y += _legend(out, stacked, chart_id, y)
     return _svg(chart_id, description, y + 6, out)
 
 

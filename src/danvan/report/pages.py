@@ -425,8 +425,9 @@ def _period_order(data: ReportData, codes: Iterable[str]) -> list[str]:
 
 
 def _period_label(data: ReportData, code: str) -> str:
+    """'2023', '2023-Q1'; a multi-year term as 'GĐ 2020-2025' (giai đoạn)."""
     period = data.periods.get(code)
-    return code if period is None or period.kind == "year" else f"GĐ {code}"
+    return f"GĐ {code}" if period is not None and period.kind == "term" else code
 
 
 def _categories(data: ReportData, keys: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -767,6 +768,7 @@ def completeness(data: ReportData, area: str) -> Section:
                     ]
                     for row in missing[:ROWS_SHOWN]
                 ],
+                folded=len(missing) > 20,
                 note=_shown(len(missing)),
             )
         )
