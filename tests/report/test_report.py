@@ -119,8 +119,8 @@ def test_every_page_renders_offline_without_errors_and_with_charts(report, brows
         page.close()
     assert problems == []
     assert blank == []
-    # the country's eight charts, and charts on each province the samples come from
-    assert len(charts["index"]) == 8
+    # the country's nine charts, and charts on each province the samples come from
+    assert len(charts["index"]) == 9
     assert {page for page, shown in charts.items() if shown and page != "index"} == {
         "tinh-37", "tinh-42", "tinh-48", "tinh-91", "tinh-92"
     }  # fmt: skip

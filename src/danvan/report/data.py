@@ -26,6 +26,7 @@ REPORT_QUERIES = (
     "report-petitions",
     "report-completeness",
     "report-missing-reports",
+    "report-targets",
     "report-quarantined-rows",
 )
 HELD_QUERY = "report-held-submissions"
@@ -69,6 +70,7 @@ class ReportData:
     contribution_types: dict[str, Named]
     contribution_sources: dict[str, Named]
     periods: dict[str, Period]
+    targets: dict[str, Named]
     publication: Publication | None
     read_at: datetime = field(default_factory=datetime.now)
 
@@ -132,6 +134,11 @@ def read_report_data(url: str, publication: Publication | None) -> ReportData:
                            from marts.dim_period"""
                     ).fetchall()
                 },
+                targets=_named(
+                    cursor,
+                    """select target_code, description_vi, description_en, null, null, 0
+                       from marts.dim_target""",
+                ),
                 publication=publication,
             )
 

@@ -662,6 +662,63 @@ def petitions(data: ReportData, area: str) -> Section:
     return section
 
 
+def targets(data: ReportData, area: str) -> Section:
+    rows = data.of("report-targets", area)
+    section = Section(
+        "chi-tieu",
+        "Chỉ tiêu được giao",
+        "Targets set from above",
+        note_vi="Số đơn vị đạt và chưa đạt chỉ tiêu mỗi kỳ; chỉ tiêu cả giai đoạn còn đang thực "
+        "hiện cho đến hết giai đoạn.",
+        note_en="Units that met the quota and units that did not, each period; a term's quota is "
+        "in progress until the term is over.",
+        sql_ids=("report-targets",),
+    )
+    if not rows:
+        section.empty = True
+        return section
+    by_target: dict = defaultdict(dict)
+    for row in rows:
+        by_target[row.target_code][row.period_code] = row
+    panels = []
+    for code in sorted(by_target):
+        periods = _period_order(data, by_target[code])
+        cells = [by_target[code][period] for period in periods]
+        panels.append(
+            Panel(
+                data.targets[code].name_vi,
+                [_period_label(data, period) for period in periods],
+                [
+                    Series("Đạt — met", [c.units_met for c in cells], "#009E73"),
+                    Series("Chưa đạt — not met", [c.units - c.units_met for c in cells], "#E69F00"),
+                ],
+            )
+        )
+    section.chart = _svg(
+        charts.panel_chart(
+            f"chart-targets-{area}",
+            "Số đơn vị đạt chỉ tiêu được giao theo kỳ — units meeting their targets, by period",
+            panels,
+        )
+    )
+    section.tables.append(
+        Table(
+            "Đơn vị đạt chỉ tiêu", "Units meeting their targets",
+            [Column("Chỉ tiêu", "Target"), Column("Kỳ", "Period"),
+             Column("Số đơn vị", "Units", True), Column("Đạt", "Met", True),
+             Column("Tình trạng", "Status")],
+            [[Markup('{}<br><span lang="en" class="en">{}</span>').format(
+                data.targets[code].name_vi, data.targets[code].name_en),
+              _period_label(data, period), _count(row.units), _count(row.units_met),
+              "đang thực hiện — in progress" if row.units_in_progress else "đã kết thúc — over"]
+             for code in sorted(by_target)
+             for period in _period_order(data, by_target[code])
+             for row in [by_target[code][period]]],
+        )
+    )  # fmt: skip
+    return section
+
+
 # -- reporting discipline and data quality ----------------------------------------------
 
 
@@ -916,6 +973,7 @@ AREA_SECTIONS: tuple[SectionBuilder, ...] = (
     indicators,
     contributions,
     petitions,
+    targets,
     completeness,
     data_quality,
 )
