@@ -4,7 +4,7 @@ the catalogue's names to label them."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -72,7 +72,6 @@ class ReportData:
     periods: dict[str, Period]
     targets: dict[str, Named]
     publication: Publication | None
-    read_at: datetime = field(default_factory=datetime.now)
 
     def of(self, query_id: str, area: str | None) -> list[Any]:
         return self.rows[query_id].get(area, [])
