@@ -32,6 +32,22 @@ REPORT_QUERIES = (
 HELD_QUERY = "report-held-submissions"
 HELD_TABLE = "audit.submission_states"
 PUBLICATION_TABLE = "marts.dim_publication"
+# Names the pages label codes with: attribute → (mart, code, name_vi, name_en, unit_vi, unit_en,
+# sort order).
+CATALOGUES = {
+    "fields": ("dim_field", "field_code", "name_vi, name_en, null, null, sort_order"),
+    "indicators": (
+        "dim_indicator", "indicator_code", "name_vi, name_en, unit_name_vi, unit_name_en, 0"
+    ),
+    "contribution_types": (
+        "dim_contribution_type", "contribution_type_code",
+        "name_vi, name_en, unit_name_vi, unit_name_en, 0",
+    ),
+    "contribution_sources": (
+        "dim_contribution_source", "contribution_source_code", "name_vi, name_en, null, null, 0"
+    ),
+    "targets": ("dim_target", "target_code", "description_vi, description_en, null, null, 0"),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -106,26 +122,6 @@ def read_report_data(url: str, publication: Publication | None) -> ReportData:
                            order by unit_code"""
                     ).fetchall()
                 ),
-                fields=_named(
-                    cursor,
-                    """select field_code, name_vi, name_en, null, null, sort_order
-                       from marts.dim_field""",
-                ),
-                indicators=_named(
-                    cursor,
-                    """select indicator_code, name_vi, name_en, unit_name_vi, unit_name_en, 0
-                       from marts.dim_indicator""",
-                ),
-                contribution_types=_named(
-                    cursor,
-                    """select contribution_type_code, name_vi, name_en, unit_name_vi, unit_name_en, 0
-                       from marts.dim_contribution_type""",
-                ),
-                contribution_sources=_named(
-                    cursor,
-                    """select contribution_source_code, name_vi, name_en, null, null, 0
-                       from marts.dim_contribution_source""",
-                ),
                 periods={
                     code: Period(*rest)
                     for code, *rest in cursor.execute(
@@ -133,11 +129,10 @@ def read_report_data(url: str, publication: Publication | None) -> ReportData:
                            from marts.dim_period"""
                     ).fetchall()
                 },
-                targets=_named(
-                    cursor,
-                    """select target_code, description_vi, description_en, null, null, 0
-                       from marts.dim_target""",
-                ),
+                **{
+                    name: _named(cursor, f"select {key}, {columns} from marts.{table}")
+                    for name, (table, key, columns) in CATALOGUES.items()
+                },
                 publication=publication,
             )
 
