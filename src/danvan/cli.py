@@ -267,6 +267,17 @@ def quality(settings: Settings) -> None:
         sys.exit(1)
 
 
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), help="Default: $DANVAN_HOME/reports.")
+@pass_settings
+def report(settings: Settings, out: Path | None) -> None:
+    """Write the offline report of the published marts: index.html and a page per province."""
+    from danvan.report import build_report
+
+    index = build_report(warehouse_target(settings).url, out or settings.home_dir / "reports")
+    click.echo(f"report written: {index}")
+
+
 # -- access ------------------------------------------------------------------
 
 
