@@ -29,6 +29,7 @@ from danvan.gate.scope import BuildScope
 from danvan.pipeline import NightlySummary, PublicationBlocked, RunLog
 from danvan.publication.apply import PublicationResult
 from danvan.quality.results import ValidationReport, record
+from danvan.report import Publication, build_report
 from danvan.settings import DatabaseTarget, Settings
 from danvan.transform import DbtResult, project_fingerprint, record_deployment
 from danvan.warehouse.connection import warehouse_target
@@ -114,6 +115,20 @@ def tell_senders(target: DatabaseTarget, run_id: uuid.UUID) -> int:
         return write_feedback_files(conn, run_id)
 
 
+@task(cache_policy=NO_CACHE)
+def write_report(
+    settings: Settings, target: DatabaseTarget, publication: PublicationResult
+) -> Path:
+    """The offline report of this publication, for the boards that read it on paper."""
+    index = build_report(
+        target.url,
+        settings.home_dir / "reports",
+        publication=Publication(publication.publication_id, publication.published_at),
+    )
+    get_run_logger().info(f"report: {index}")
+    return index
+
+
 @flow(name="danvan-nightly", log_prints=True)
 def nightly_pipeline(settings: Settings, inbox: Path, full_refresh: bool = False) -> NightlySummary:
     started = time.monotonic()
@@ -145,6 +160,9 @@ def nightly_pipeline(settings: Settings, inbox: Path, full_refresh: bool = False
             record_release(settings, target, run_id)
         summary.duration_seconds = time.monotonic() - started
         run_log.finish("published")
+    # The publication stands whatever happens to its report: a failure here is the
+    # flow's, not the run's.
+    summary.report = write_report(settings, target, summary.publication)
     return summary
 
 

@@ -186,7 +186,9 @@ def module_warehouse_url(server: Server, reference_warehouse: str) -> Iterator[s
 
 
 @pytest.fixture(scope="module")
-def module_warehouse(tmp_path_factory: pytest.TempPathFactory, module_warehouse_url: str) -> Settings:
+def module_warehouse(
+    tmp_path_factory: pytest.TempPathFactory, module_warehouse_url: str
+) -> Settings:
     return Settings(home=tmp_path_factory.mktemp("home"), database_url=module_warehouse_url)
 
 

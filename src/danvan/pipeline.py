@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -34,6 +35,7 @@ class NightlySummary:
     publication: PublicationResult | None = None
     duration_seconds: float | None = None
     error: str | None = None
+    report: Path | None = None
 
     @property
     def published(self) -> bool:
@@ -65,6 +67,7 @@ class NightlySummary:
             "blocked_by": [o.render() for o in validation.blocking] if validation else [],
             "rows_inserted": self.publication.rows_inserted if self.publication else None,
             "rows_deleted": self.publication.rows_deleted if self.publication else None,
+            "report": str(self.report) if self.report else None,
             "duration_seconds": round(self.duration_seconds, 1) if self.duration_seconds else None,
             "error": self.error,
         }
@@ -124,6 +127,8 @@ class NightlySummary:
                 f"  published    {publication.submissions_published} submissions; rows "
                 f"+{publication.rows_inserted} −{publication.rows_deleted}"
             )
+        if self.report is not None:
+            lines.append(f"  report       {self.report}")
         if self.duration_seconds is not None:
             lines.append(f"  duration     {self.duration_seconds:.1f} s")
         if self.error:

@@ -21,12 +21,10 @@ import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
-from danvan.ingest.service import land_batch
-from danvan.publish import BUILD_SCHEMA, publish
+from danvan.publication.tables import BUILD_SCHEMA
 from danvan.report.guide import guide_queries
-from danvan.settings import WAREHOUSE_READER, DatabaseTarget
+from danvan.settings import WAREHOUSE_READER, DatabaseTarget, Settings
 from danvan.transform import run_dbt
-from danvan.warehouse.db import bootstrap
 from tests.conftest import with_database
 from tests.marts import known_data as known
 
@@ -37,13 +35,6 @@ MARTS_DIR = ROOT / "dbt_project" / "models" / "marts"
 D = Decimal
 # Agencies reporting on today's map have no province on the old one.
 AGENCIES_ON_TODAYS_MAP = {"48-SVHTTDL", "92-BCHQS", "92-CA"}
-# The shape the report's held-submissions query reads (a no-op where the warehouse has it).
-HELD_SUBMISSIONS_TABLE = """
-    create table if not exists audit.submission_states (
-        file_id bigint, reporting_unit_code text, period_code text, submitted_on date,
-        state text, province_code_2025_07 text, reason_vi text, reason_en text,
-        changed_at timestamptz
-    )"""
 
 
 @dataclass
@@ -59,17 +50,17 @@ class Warehouse:
 
 
 @pytest.fixture(scope="module")
-def warehouse(module_settings, module_database_url, tmp_path_factory) -> Warehouse:
-    # GIVEN the known submissions landed the way the nightly lands them
-    url = module_database_url
-    bootstrap(url)
-    files = known.write_submissions(tmp_path_factory.mktemp("inbox"))
-    results = land_batch(url, files, module_settings.reference_seeds_dir)
-    assert [r.status for r in results] == ["loaded"] * len(files), [r.render() for r in results]
-    assert sum(r.rows_quarantined for r in results) == 0
-    # WHEN dbt builds everything (models, snapshots, unit and data tests)
-    run_dir = tmp_path_factory.mktemp("run")
-    run_dbt(module_settings, DatabaseTarget(url), ["build"], run_dir, on_line=lambda line: None)
+def warehouse(module_warehouse: Settings) -> Warehouse:
+    from flows.nightly import nightly_pipeline
+
+    # GIVEN the known submissions in the inbox
+    known.write_submissions(module_warehouse.inbox_dir)
+    # WHEN the nightly lands, checks, builds (models, snapshots, data tests) and publishes them
+    summary = nightly_pipeline(settings=module_warehouse, inbox=module_warehouse.inbox_dir)
+    assert summary.published, summary.render()
+    assert summary.ingest is not None and summary.ingest.rows_quarantined == 0
+    assert summary.gate is not None and summary.gate.held == []
+    url = module_warehouse.database_url
     with psycopg.connect(url) as conn:
         tables = conn.execute(
             """select c.relname, obj_description(c.oid, 'pg_class')
@@ -85,11 +76,7 @@ def warehouse(module_settings, module_database_url, tmp_path_factory) -> Warehou
                where n.nspname = %s and c.relkind in ('r', 'v', 'p')""",
             [BUILD_SCHEMA],
         ).fetchall()
-    # … and the build is published as the nightly does after validation
-    publish(url)
-    with psycopg.connect(url) as conn:
-        conn.execute(HELD_SUBMISSIONS_TABLE)
-    return Warehouse(url, comments, tables, run_dir)
+    return Warehouse(url, comments, tables, module_warehouse.run_dir / str(summary.run_id))
 
 
 # -- the analyst guide ------------------------------------------------------------
@@ -924,7 +911,7 @@ def test_a_read_only_user_sees_the_published_marts_with_their_comments(warehouse
             """select count(*), count(col_description(c.oid, a.attnum))
                from pg_class c join pg_namespace n on n.oid = c.relnamespace
                join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-               where n.nspname = 'marts' and c.relkind = 'r'"""
+               where n.nspname = 'marts' and c.relkind = 'r' and c.relname <> 'dim_publication'"""
         ).fetchone()
     assert published[0] == published[1] == len(warehouse.build_comments)
     if server.name != "embedded":
@@ -943,13 +930,13 @@ def test_a_read_only_user_sees_the_published_marts_with_their_comments(warehouse
             conn.execute("delete from marts.rpt_models")
 
 
-def test_docs_generate_works_offline(warehouse, module_settings):
+def test_docs_generate_works_offline(warehouse, module_warehouse):
     run_dbt(
-        module_settings,
+        module_warehouse,
         DatabaseTarget(warehouse.url),
         ["docs", "generate"],
-        warehouse.run_dir,
+        warehouse.run_dir / "docs",
         on_line=lambda line: None,
     )
-    assert (warehouse.run_dir / "dbt-target" / "catalog.json").exists()
-    assert (warehouse.run_dir / "dbt-target" / "index.html").exists()
+    assert (module_warehouse.dbt_state_dir / "target" / "catalog.json").exists()
+    assert (module_warehouse.dbt_state_dir / "target" / "index.html").exists()

@@ -9,13 +9,12 @@ from datetime import date
 import psycopg
 import pytest
 
-from danvan.ingest.service import land_batch
 from danvan.ingest.writers import write_json
+from danvan.pipeline import NightlySummary
 from danvan.samples import copy_samples
-from danvan.settings import DatabaseTarget
-from danvan.transform import run_dbt
-from danvan.warehouse.db import bootstrap
+from danvan.settings import Settings
 from tests.marts import known_data as known
+from tests.quality.checksums import schema_checksums
 
 pytestmark = [pytest.mark.database]
 
@@ -57,34 +56,47 @@ def _row_versions(url: str) -> dict[str, set[tuple]]:
         }
 
 
+def _fact_versions(url: str, units: list[str]) -> set[tuple]:
+    """(row key, xmin) of the build's indicator facts of every unit but ``units``: xmin
+    changes when a row is rewritten."""
+    with psycopg.connect(url) as conn:
+        return set(
+            conn.execute(
+                """select indicator_value_key, xmin::text from marts_build.fct_indicator_values
+                   where reporting_unit_code <> all(%s)""",
+                [units],
+            ).fetchall()
+        )
+
+
+def _nightly(settings: Settings, **options) -> NightlySummary:
+    from flows.nightly import nightly_pipeline
+
+    summary = nightly_pipeline(settings=settings, inbox=settings.inbox_dir, **options)
+    assert summary.published, summary.render()
+    return summary
+
+
 @pytest.fixture(scope="module")
-def two_nights(module_settings, module_database_url, tmp_path_factory):
-    url = module_database_url
-    target = DatabaseTarget(url)
-    bootstrap(url)
-    seeds = module_settings.reference_seeds_dir
+def two_nights(module_warehouse: Settings):
+    url = module_warehouse.database_url
+    inbox = module_warehouse.inbox_dir
     # GIVEN a first night on the bundled samples
-    land_batch(url, copy_samples(tmp_path_factory.mktemp("night1")), seeds)
-    run_dbt(
-        module_settings, target, ["build"], tmp_path_factory.mktemp("run1"), on_line=lambda _: None
-    )
+    copy_samples(inbox)
+    _nightly(module_warehouse)
     first = _row_versions(url)
+    facts = _fact_versions(url, [known.TRA_KA, known.TAM_THANG])
     # WHEN new files arrive and the next night builds again
-    inbox = tmp_path_factory.mktemp("night2")
-    new_files = [
-        write_json(TAM_THANG_2024, inbox / "tam-thang_2024.json"),
-        write_json(TRA_KA_2023_REVISED, inbox / "tra-ka_2023_revised.json"),
-    ]
-    results = land_batch(url, new_files, seeds)
-    new_ids = {result.file_id for result in results}
-    run_dbt(
-        module_settings, target, ["build"], tmp_path_factory.mktemp("run2"), on_line=lambda _: None
-    )
-    return url, first, _row_versions(url), new_ids
+    write_json(TAM_THANG_2024, inbox / "tam-thang_2024.json")
+    write_json(TRA_KA_2023_REVISED, inbox / "tra-ka_2023_revised.json")
+    summary = _nightly(module_warehouse)
+    assert summary.scope is not None and summary.scope.units == 2
+    new_ids = {result.file_id for result in summary.ingest.results}
+    return url, first, _row_versions(url), new_ids, facts
 
 
 def test_converted_rows_of_old_files_are_not_rewritten(two_nights):
-    _, first, second, new_ids = two_nights
+    _, first, second, new_ids, _ = two_nights
     for model, _ in CONVERTED:
         old_rows = {row for row in second[model] if row[0] not in new_ids}
         assert old_rows == first[model], model  # same rows, same xmin: untouched
@@ -137,3 +149,27 @@ def test_a_revision_replaces_the_section_it_resends(two_nights):
         ).fetchall()
     assert values == [("ocop_stars", 4), ("products_developed", 4)]
     assert versions == [(1, False), (2, True)]
+
+
+def test_a_night_rebuilds_only_the_units_it_received(two_nights):
+    url, *_, facts_before = two_nights
+    # GIVEN the facts of every unit but Trà Ka and Tam Thăng before the second night
+    # THEN that night left every one of them untouched (same rows, same xmin)
+    assert facts_before
+    assert _fact_versions(url, [known.TRA_KA, known.TAM_THANG]) == facts_before
+
+
+def test_a_full_refresh_gives_the_same_marts(two_nights, module_warehouse):
+    url, *_ = two_nights
+    # GIVEN the marts two incremental nights published
+    before = schema_checksums(url, "marts")
+    # WHEN everything is rebuilt from scratch
+    summary = _nightly(module_warehouse, full_refresh=True)
+    # THEN every table is as it was (the publication record aside), and nothing changed
+    after = schema_checksums(url, "marts")
+    assert summary.full_refresh
+    assert {k: v for k, v in after.items() if k != "dim_publication"} == {
+        k: v for k, v in before.items() if k != "dim_publication"
+    }
+    assert summary.publication is not None
+    assert (summary.publication.rows_inserted, summary.publication.rows_deleted) == (0, 0)

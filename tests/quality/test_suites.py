@@ -30,7 +30,7 @@ def suites():
 
 def test_every_suite_file_loads_and_passes_the_checks(suites):
     # GIVEN the versioned suite files WHEN they are loaded (fixture) THEN each layer has suites
-    assert {suite.layer for suite in suites} == {"raw", "staging", "marts"}
+    assert {suite.layer for suite in suites} == {"raw", "staging", "intermediate", "marts"}
 
 
 def test_every_severity_is_used(suites):

@@ -15,13 +15,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from danvan.ingest.service import land_batch
-from danvan.publish import publish
 from danvan.report import Publication, build_report
 from danvan.samples import copy_samples
-from danvan.settings import DatabaseTarget
-from danvan.transform import run_dbt
-from danvan.warehouse.db import bootstrap
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e]
 
@@ -49,17 +44,14 @@ FIGURES_BY_SQL = {
 
 
 @pytest.fixture(scope="module")
-def demo_url(module_settings, module_database_url, tmp_path_factory) -> str:
+def demo_url(module_warehouse) -> str:
     # GIVEN the bundled samples published as `make demo` publishes them
-    url = module_database_url
-    bootstrap(url)
-    land_batch(
-        url, copy_samples(tmp_path_factory.mktemp("inbox")), module_settings.reference_seeds_dir
-    )
-    run_dbt(module_settings, DatabaseTarget(url), ["build"], tmp_path_factory.mktemp("run"),
-            on_line=lambda line: None)  # fmt: skip
-    publish(url)
-    return url
+    from flows.nightly import nightly_pipeline
+
+    copy_samples(module_warehouse.inbox_dir)
+    summary = nightly_pipeline(settings=module_warehouse, inbox=module_warehouse.inbox_dir)
+    assert summary.published, summary.render()
+    return module_warehouse.database_url
 
 
 @pytest.fixture(scope="module")
@@ -159,8 +151,11 @@ def _vi(number: int) -> str:
 
 def test_the_report_names_its_publication_and_says_when_nothing_is_held(report, demo_url, tmp_path):
     index = report.read_text(encoding="utf-8")
-    # GIVEN no publication table and no held-submission states in the warehouse
-    assert "đọc lúc" in index and "0 báo cáo bị giữ lại" in index
+    # GIVEN the latest publication, with nothing held back
+    with psycopg.connect(demo_url) as conn:
+        (latest,) = conn.execute("select max(publication_id) from marts.dim_publication").fetchone()
+    assert f"công bố lần {latest}" in index
+    assert 'data-figure="held-submissions">0<' in index
     # WHEN the nightly passes the publication it just made
     published = datetime(2026, 1, 2, 19, 30, tzinfo=UTC)
     named = build_report(demo_url, tmp_path, publication=Publication(7, published))
@@ -171,20 +166,15 @@ def test_the_report_names_its_publication_and_says_when_nothing_is_held(report, 
 
 
 def test_held_submissions_show_on_their_province_page(demo_url, tmp_path):
-    # GIVEN a report held back from publication, with why
+    # GIVEN a report held back from publication, with why (Thiên Lộc, Hà Tĩnh)
     with psycopg.connect(demo_url) as conn:
-        conn.execute(
-            """create table audit.submission_states (
-                   file_id bigint, reporting_unit_code text, period_code text, submitted_on date,
-                   state text, province_code_2025_07 text, reason_vi text, reason_en text,
-                   changed_at timestamptz)"""
-        )
-        conn.execute(
-            """insert into audit.submission_states values
-               (1, '18415', '2024', '2025-01-12', 'held', '42', 'số cầu tăng bất thường',
-                'bridges jumped', now()),
-               (2, '18415', '2023', '2024-01-12', 'published', '42', null, null, now())"""
-        )
+        (held,) = conn.execute(
+            """update audit.submission_states set state = 'held',
+                   reason_vi = 'số cầu tăng bất thường', reason_en = 'bridges jumped'
+               where ctid = (select ctid from audit.submission_states
+                             where reporting_unit_code = '18415' limit 1)
+               returning file_id"""
+        ).fetchall()
     try:
         # WHEN the report is built
         index = build_report(demo_url, tmp_path)
@@ -194,4 +184,8 @@ def test_held_submissions_show_on_their_province_page(demo_url, tmp_path):
         assert 'data-figure="held-submissions">1<' in index.read_text(encoding="utf-8")
     finally:
         with psycopg.connect(demo_url) as conn:
-            conn.execute("drop table audit.submission_states")
+            conn.execute(
+                """update audit.submission_states set state = 'published', reason_vi = null,
+                       reason_en = null where state = 'held' and file_id = %s""",
+                [held[0]],
+            )

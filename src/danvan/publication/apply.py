@@ -17,6 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import psycopg
 from psycopg import sql
@@ -62,6 +63,7 @@ LOCK_TIMEOUT = "30s"
 @dataclass(frozen=True)
 class PublicationResult:
     publication_id: int
+    published_at: datetime
     rows_inserted: int
     rows_deleted: int
     submissions_published: int
@@ -131,12 +133,14 @@ def publish(
             "select coalesce(max(event_id), 0) from audit.submission_events"
         ).fetchone()
         last_event_id = int(last_event[0]) if last_event else 0
-        conn.execute(
+        stamp = conn.execute(
             """insert into audit.publications (publication_id, run_id, last_event_id,
                    full_refresh, submissions_published, submissions_held, units_rebuilt)
-               overriding system value values (%s, %s, %s, %s, %s, %s, %s)""",
+               overriding system value values (%s, %s, %s, %s, %s, %s, %s)
+               returning published_at""",
             [publication_id, run_id, last_event_id, full_refresh, *counts],
-        )
+        ).fetchone()
+        assert stamp is not None
         conn.execute(
             sql.SQL(
                 """insert into {} (publication_id, published_at, run_id, full_refresh,
@@ -147,7 +151,7 @@ def publish(
             ).format(sql.Identifier(PUBLIC_SCHEMA, PUBLICATION_TABLE)),
             [publication_id],
         )
-    return PublicationResult(publication_id, inserted, deleted, published)
+    return PublicationResult(publication_id, stamp[0], inserted, deleted, published)
 
 
 def _next_publication(conn: psycopg.Connection) -> int:
@@ -217,6 +221,7 @@ def _ensure_table(conn: psycopg.Connection, table: PublicTable) -> None:
                 "including indexes including comments)"
             ).format(target, source)
         )
+        _stable_constraint_names(conn, PUBLIC_SCHEMA, table.name)
         _copy_table_comment(conn, table.name, PUBLIC_SCHEMA)
         access.protect_table(
             conn, PUBLIC_SCHEMA, table.name, has_province=table.province_column is not None
@@ -243,6 +248,7 @@ def _ensure_history(
                 publication=publication,
             )
         )
+        _stable_constraint_names(conn, HISTORY_SCHEMA, table.name)
         for column in ("published_until", "published_from"):
             conn.execute(sql.SQL("create index on {} ({})").format(history, sql.Identifier(column)))
         if table.slice is not None:
@@ -269,6 +275,24 @@ def _ensure_history(
         conn.execute(  # a column a release dropped stays, empty from then on
             sql.SQL("alter table {} alter column {} drop not null").format(
                 history, sql.Identifier(name)
+            )
+        )
+
+
+def _stable_constraint_names(conn: psycopg.Connection, schema: str, table: str) -> None:
+    """Constraints copied from the build are named after dbt's temporary table; BI tools
+    show the names, so they are named after the table itself."""
+    copied = conn.execute(
+        """select conname from pg_constraint
+           where conrelid = to_regclass(%s) and conname like %s""",
+        [f'"{schema}"."{table}"', f"{table}__dbt_tmp%"],
+    ).fetchall()
+    for (name,) in copied:
+        conn.execute(
+            sql.SQL("alter table {} rename constraint {} to {}").format(
+                sql.Identifier(schema, table),
+                sql.Identifier(name),
+                sql.Identifier(name.replace("__dbt_tmp", "", 1)),
             )
         )
 

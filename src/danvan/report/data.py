@@ -30,7 +30,6 @@ REPORT_QUERIES = (
     "report-quarantined-rows",
 )
 HELD_QUERY = "report-held-submissions"
-HELD_TABLE = "audit.submission_states"
 PUBLICATION_TABLE = "marts.dim_publication"
 # Names the pages label codes with: attribute → (mart, code, name_vi, name_en, unit_vi, unit_en,
 # sort order).
@@ -79,7 +78,6 @@ class ReportData:
 
     rows: dict[str, dict[str | None, list[Any]]]
     sql: dict[str, str]
-    held_table_exists: bool
     provinces: dict[str, str]  # today's map: code → name
     fields: dict[str, Named]
     indicators: dict[str, Named]
@@ -102,19 +100,15 @@ def read_report_data(url: str, publication: Publication | None) -> ReportData:
     with connect(url) as conn:
         conn.read_only = True
         with conn.cursor(row_factory=namedtuple_row) as named, conn.cursor() as cursor:
-            held_table_exists = _exists(cursor, HELD_TABLE)
-            ids = [*REPORT_QUERIES, *([HELD_QUERY] if held_table_exists else [])]
+            ids = [*REPORT_QUERIES, HELD_QUERY]
             rows = {
                 query_id: _by_area(named.execute(queries[query_id]).fetchall()) for query_id in ids
             }
-            if not held_table_exists:
-                rows[HELD_QUERY] = {}
             if publication is None and _exists(cursor, PUBLICATION_TABLE):
                 publication = _latest_publication(cursor)
             return ReportData(
                 rows=rows,
                 sql={query_id: queries[query_id] for query_id in (*REPORT_QUERIES, HELD_QUERY)},
-                held_table_exists=held_table_exists,
                 provinces=dict(
                     cursor.execute(
                         """select unit_code, unit_name from marts.dim_admin_unit
@@ -143,8 +137,8 @@ def _exists(cursor, table: str) -> bool:
 
 def _latest_publication(cursor) -> Publication | None:
     found = cursor.execute(
-        f"""select publication_number, published_at from {PUBLICATION_TABLE}
-            order by published_at desc limit 1"""
+        f"""select publication_id, published_at from {PUBLICATION_TABLE}
+            order by publication_id desc limit 1"""
     ).fetchone()
     return Publication(*found) if found else None
 

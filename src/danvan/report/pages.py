@@ -849,9 +849,6 @@ def data_quality(data: ReportData, area: str) -> Section:
         "back from publication (see why).",
         sql_ids=("report-quarantined-rows", "report-held-submissions"),
     )
-    if not data.held_table_exists:
-        section.note_vi += " Kho dữ liệu chưa có bảng trạng thái báo cáo: 0 báo cáo bị giữ lại."
-        section.note_en += " The warehouse has no submission states yet: 0 reports held."
     if area == NATION:
         _quality_by_province(data, section)
     quarantined = _quarantined(data, area)
