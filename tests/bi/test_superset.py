@@ -112,8 +112,8 @@ EXPECTED: dict[str, str] = {
     ),
     "Phạm vi nhân rộng theo mô hình gốc — Reach of each replicated model": f"""
         select r.model_name, p.unit_name, f.name_vi, r.start_year, r.direct_replicas,
-            r.replicas, r.first_replicated_year, r.communes_reached, r.villages_reached,
-            r.members_reached
+            r.replicas, r.first_replicated_year, r.communes_reached, r.replica_villages,
+            r.replica_members
         from marts.rpt_replication_reach as r
         inner join marts.dim_admin_unit as p
             on p.admin_unit_key = {TODAY.format("r.province_code_2025_07")}

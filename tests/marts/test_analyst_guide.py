@@ -144,6 +144,14 @@ GUIDE_ANSWERS: dict[str, list[tuple]] = {
         (2021, 12, "products_developed", 3, "product", None),
         (2021, 12, "profit_vnd", 60_000_000, "VND", "about"),
     ],
+    "as-published-on-a-date": [
+        ("area_cultivated_ha", 1),
+        ("households_participating", 12),
+        ("ocop_products", 1),
+        ("ocop_stars", 3),
+        ("products_developed", 3),
+        ("profit_vnd", 60_000_000),
+    ],
     "dien-phuoc-2024-houses": [("Hộ khá giúp hộ nghèo", date(2024, 2, 15), 4)],
     "dien-phuoc-2024-contributions": [
         ("labour", "residents", 200, "labour_days"),
@@ -309,29 +317,31 @@ GUIDE_ANSWERS: dict[str, list[tuple]] = {
         ("92", "94", "Tỉnh Sóc Trăng", 1, 0),
         ("92", None, None, 2, 0),
     ],
-    "report-recognitions": [
+    "report-recognitions": [  # typical selections at the level that selected them
         ("37", 2016, "recognised", "district", 3),
         ("48", 2023, "recognised", "district", 1),
         ("48", 2023, "recognised", "province", 1),
-        ("48", 2023, "selected_typical", None, 2),
+        ("48", 2023, "selected_typical", "district", 1),
+        ("48", 2023, "selected_typical", "province", 1),
         ("48", 2025, "recognised", "province", 1),
-        ("48", 2025, "selected_typical", None, 1),
+        ("48", 2025, "selected_typical", "province", 1),
         ("91", 2021, "recognised", "province", 1),
         ("91", 2022, "recognised", "province", 1),
         ("91", 2023, "recognised", "district", 1),
         ("91", 2023, "recognised", "province", 1),
         ("91", 2024, "recognised", "province", 1),
-        ("91", 2024, "selected_typical", None, 1),
+        ("91", 2024, "selected_typical", "province", 1),
         ("VN", 2016, "recognised", "district", 3),
         ("VN", 2021, "recognised", "province", 1),
         ("VN", 2022, "recognised", "province", 1),
         ("VN", 2023, "recognised", "district", 2),
         ("VN", 2023, "recognised", "province", 2),
-        ("VN", 2023, "selected_typical", None, 2),
+        ("VN", 2023, "selected_typical", "district", 1),
+        ("VN", 2023, "selected_typical", "province", 1),
         ("VN", 2024, "recognised", "province", 1),
-        ("VN", 2024, "selected_typical", None, 1),
+        ("VN", 2024, "selected_typical", "province", 1),
         ("VN", 2025, "recognised", "province", 1),
-        ("VN", 2025, "selected_typical", None, 1),
+        ("VN", 2025, "selected_typical", "province", 1),
     ],
     "report-replication": [
         ("48", "Tổ an ninh tự quản 5 trong 1", 2022, "Kim Đới", 20, 1, 2023, 1, 8, 169),
@@ -611,7 +621,7 @@ def test_model_events_follow_the_reports(warehouse):
         ("started", date(2022, 3, 1), None, None, "20335"),
         ("recognised", date(2023, 1, 1), "province", None, "20335"),  # not in 2022: not yet then
         ("replicated", date(2023, 1, 1), None, known.REPLICA, "20335"),
-        ("selected_typical", date(2023, 1, 1), None, None, "20335"),
+        ("selected_typical", date(2023, 1, 1), "province", None, "20335"),
     ]
 
 
@@ -811,17 +821,18 @@ def test_recognitions_report(warehouse):
         ("recognised", 2023, "province", "economy", "91", "91", 1),  # Định An
         ("recognised", 2024, "province", "economy", "91", "91", 1),  # Gò Quao bridges
         ("recognised", 2025, "province", "culture_society", None, "48", 1),
-        ("selected_typical", 2023, None, "defence_security", "49", "48", 1),
-        ("selected_typical", 2023, None, "economy", "49", "48", 1),
-        ("selected_typical", 2024, None, "economy", "91", "91", 1),
-        ("selected_typical", 2025, None, "culture_society", None, "48", 1),
+        # typical selections at the level of the report that selected them
+        ("selected_typical", 2023, "district", "economy", "49", "48", 1),
+        ("selected_typical", 2023, "province", "defence_security", "49", "48", 1),
+        ("selected_typical", 2024, "province", "economy", "91", "91", 1),
+        ("selected_typical", 2025, "province", "culture_society", None, "48", 1),
     ]
 
 
 def test_replication_reach_report(warehouse):
     rows = warehouse.rows(
         """select model_key, own_village, own_members, direct_replicas, replicas,
-                  first_replicated_year, communes_reached, villages_reached, members_reached,
+                  first_replicated_year, communes_reached, replica_villages, replica_members,
                   province_code_2025_01, province_code_2025_07
            from marts.rpt_replication_reach"""
     )

@@ -376,7 +376,7 @@ def recognitions(data: ReportData, area: str) -> Section:
         ]
     )
     if replicated:
-        replicated = sorted(replicated, key=lambda r: (-(r.villages_reached or 0), r.model_name))
+        replicated = sorted(replicated, key=lambda r: (-(r.replica_villages or 0), r.model_name))
         section.tables.append(
             Table(
                 "Mô hình được nhân rộng",
@@ -399,8 +399,8 @@ def recognitions(data: ReportData, area: str) -> Section:
                         str(row.first_replicated_year or "–"),
                         _count(row.replicas),
                         _count(row.communes_reached),
-                        _count(row.villages_reached),
-                        _count(row.members_reached),
+                        _count(row.replica_villages),
+                        _count(row.replica_members),
                     ]
                     for row in replicated[:ROWS_SHOWN]
                 ],

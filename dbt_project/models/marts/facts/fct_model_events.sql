@@ -6,7 +6,9 @@
 --                     for that level (dated 1 January of that year);
 --   selected_typical  once per model: the first report marking it typical, in
 --                     that report's recognition year, else the year the report
---                     was sent (or its period ended, if earlier);
+--                     was sent (or its period ended, if earlier), at that
+--                     report's recognition level, else the level of the unit
+--                     that reported it (an agency's: province);
 --   replicated        once per replica, on the parent model, dated by the
 --                     replica's start; the area is the replica's (where the
 --                     model was replicated into), related_model_key the replica;
@@ -25,6 +27,10 @@ first_typical as (
         model_key,
         coalesce(recognition_year, extract(year from least(period_end, submitted_on))::integer)
             as selection_year,
+        coalesce(
+            recognition_level,
+            case reporting_unit_level when 'agency' then 'province' else reporting_unit_level end
+        ) as selection_level,
         period_code
     from reports
     where is_typical
@@ -69,7 +75,7 @@ events as (
         'selected_typical' as event_type,
         make_date(selection_year, 1, 1) as event_date,
         'year' as date_basis,
-        null as recognition_level,
+        selection_level as recognition_level,
         null as related_model_key,
         period_code,
         model_key as area_model_key

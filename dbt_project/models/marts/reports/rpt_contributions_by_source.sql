@@ -69,7 +69,8 @@ select
     per_unit.amount,
     per_unit.unit_code,
     per_unit.models,
-    per_unit.covers_whole_period
+    per_unit.covers_whole_period,
+    periods.period_kind = 'year' as adds_up_across_periods
 from per_unit
 inner join {{ ref('dim_reporting_unit') }} as units
     on per_unit.reporting_unit_key = units.reporting_unit_key

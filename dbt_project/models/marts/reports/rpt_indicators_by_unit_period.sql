@@ -84,6 +84,7 @@ select
     per_unit.aggregation_rule,
     per_unit.models,
     per_unit.covers_whole_period,
+    periods.period_kind = 'year' as adds_up_across_periods,
     periods_counted.periods_counted
 from per_unit
 inner join periods_counted

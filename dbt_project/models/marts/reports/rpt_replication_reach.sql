@@ -1,10 +1,12 @@
 -- How far each replicated model has spread: one row per model with at least
 -- one replica (a model naming it as parent), counting replicas of replicas too.
---   villages_reached  per replica, its latest villages_covered indicator when
+--   replica_villages  per replica, its latest villages_covered indicator when
 --                     reported, else 1 when it names a village;
---   members_reached   per replica, its members, else its latest team_members;
+--   replica_members   per replica, its members, else its latest team_members;
 --   communes_reached  distinct communes (today's map) the replicas are in.
--- The model's own village and members are shown beside (own_*).
+-- The model's own village and members are shown beside (own_*). What the
+-- replicas report may include the original village ("replicated to all 8
+-- villages with 169 members"), so the two are never added here.
 with recursive models as (
     select * from {{ ref('dim_model') }}
 ),
@@ -49,8 +51,8 @@ reach as (
         count(distinct replica.commune_code_2025_07) as communes_reached,
         sum(
             coalesce(villages.value, case when replica.village is not null then 1 else 0 end)
-        ) as villages_reached,
-        sum(coalesce(replica.members, team_members.value)) as members_reached
+        ) as replica_villages,
+        sum(coalesce(replica.members, team_members.value)) as replica_members
     from replicas
     inner join models as replica
         on replicas.model_key = replica.model_key
@@ -82,8 +84,8 @@ select
     reach.replicas,
     reach.first_replicated_year,
     reach.communes_reached,
-    reach.villages_reached,
-    reach.members_reached
+    reach.replica_villages,
+    reach.replica_members
 from reach
 inner join models
     on reach.root_model_key = models.model_key

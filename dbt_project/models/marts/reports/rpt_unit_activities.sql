@@ -49,6 +49,7 @@ select
     per_unit.unit_code,
     per_unit.aggregation_rule,
     per_unit.covers_whole_period,
+    periods.period_kind = 'year' as adds_up_across_periods,
     per_unit.periods_counted
 from per_unit
 inner join {{ ref('dim_reporting_unit') }} as units
