@@ -10,7 +10,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from danvan.ingest.readers import header_key
+from danvan.text import header_key
 
 CATALOGUE_SEEDS = {
     "field": ("ref_fields.csv", "field_code"),

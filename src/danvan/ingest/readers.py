@@ -16,7 +16,6 @@ import csv
 import io
 import json
 import re
-import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -24,7 +23,6 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 
 from defusedxml import ElementTree
@@ -37,6 +35,7 @@ from danvan.ingest.format import (
     SUBMISSION,
     Section,
 )
+from danvan.text import header_key
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_JSON_BYTES = 64 * 1024 * 1024  # one unit's report; parsed whole, so capped lower
@@ -124,14 +123,6 @@ class FileContents:
     header: SheetRow | None = None  # the submission header (xlsx, json); CSV rows carry their own
     tables: Iterable[Table] = field(default_factory=list)  # a workbook's: as its sheets are parsed
     stray: list[StrayCell] = field(default_factory=list)
-
-
-@lru_cache(maxsize=65536)
-def header_key(text: object) -> str:
-    """Header spelling tolerance: case, diacritics, punctuation and spacing do not matter."""
-    folded = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "D")
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", folded).split())
 
 
 # PostgreSQL text cannot hold NUL, and UTF-8 cannot encode lone surrogates.

@@ -25,7 +25,6 @@ from danvan.ingest.readers import (
     NestedValue,
     SheetRow,
     excerpt,
-    header_key,
     is_blank,
 )
 from danvan.ingest.values import (
@@ -36,7 +35,7 @@ from danvan.ingest.values import (
     parse_quantity,
 )
 from danvan.reference.admin_map import AdminMap, UnitMatchError
-from danvan.text import normalize_text, search_key
+from danvan.text import header_key, normalize_text, search_key
 
 MAP_VERSIONS = {
     "2025-01": "2025-01", "old": "2025-01", "cu": "2025-01", "truoc sap nhap": "2025-01",

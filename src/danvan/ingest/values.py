@@ -50,7 +50,6 @@ from __future__ import annotations
 import calendar
 import csv
 import re
-import unicodedata
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -59,6 +58,8 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
+
+from danvan.text import fold_diacritics, lower_nfc, tone_key
 
 __all__ = [
     "PERIOD_KINDS",
@@ -125,25 +126,12 @@ class ValueParseError(ValueError):
         self.message_vi = message_vi
 
 
-def _fold(text: str) -> str:
-    """Every diacritic removed, đ → d (input lower-case)."""
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFD", text).replace("đ", "d")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def _with_folded(spellings: Iterable[str]) -> tuple[str, ...]:
     out: dict[str, None] = {}
     for spelling in spellings:
         out[spelling] = None
-        out[_fold(spelling)] = None
+        out[fold_diacritics(spelling)] = None
     return tuple(out)
-
-
-def _lower(text: str) -> str:
-    """NFC, lower case, whitespace (incl. non-breaking spaces) collapsed."""
-    return " ".join(unicodedata.normalize("NFC", text).lower().split())
 
 
 # --------------------------------------------------------------------------- units
@@ -158,22 +146,6 @@ class Unit:
     name_vi: str
     name_en: str
     aliases: tuple[str, ...]
-
-
-_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
-
-
-def _tone_key(key: str) -> str:
-    """Each word's tone mark moved to its end, so "hoà" and "hòa" compare equal."""
-    if key.isascii():
-        return key
-    words = []
-    for word in key.split(" "):
-        decomposed = unicodedata.normalize("NFD", word)
-        tones = "".join(ch for ch in decomposed if ch in _TONE_MARKS)
-        bare = "".join(ch for ch in decomposed if ch not in _TONE_MARKS)
-        words.append(unicodedata.normalize("NFC", bare) + tones)
-    return " ".join(words)
 
 
 class UnitCatalogue:
@@ -193,15 +165,15 @@ class UnitCatalogue:
         for unit in self.units.values():
             self._check(unit)
             for spelling in (unit.code, unit.name_vi, *unit.aliases):
-                key = _lower(spelling)
+                key = lower_nfc(spelling)
                 if not key:
                     continue
                 if self._exact.setdefault(key, unit.code) != unit.code:
                     raise ValueError(
                         f"unit seed: '{spelling}' names both {self._exact[key]} and {unit.code}"
                     )
-                self._toned.setdefault(_tone_key(key), set()).add(unit.code)
-                self._folded.setdefault(_fold(key), set()).add(unit.code)
+                self._toned.setdefault(tone_key(key), set()).add(unit.code)
+                self._folded.setdefault(fold_diacritics(key), set()).add(unit.code)
 
     def _check(self, unit: Unit) -> None:
         canonical = self.units.get(unit.canonical_unit_code)
@@ -217,11 +189,11 @@ class UnitCatalogue:
 
     def resolve(self, text: str) -> Unit:
         """The unit a code or spelling names."""
-        key = _lower(text)
+        key = lower_nfc(text)
         code = self._exact.get(key)
         if code is None:
-            codes = self._toned.get(_tone_key(key), set())
-            if not codes and key == _fold(key):
+            codes = self._toned.get(tone_key(key), set())
+            if not codes and key == fold_diacritics(key):
                 codes = self._folded.get(key, set())
             if len(codes) > 1:
                 names = ", ".join(sorted(codes))
@@ -437,7 +409,7 @@ class _Scan(NamedTuple):
 
 @lru_cache(maxsize=65536)  # a value with its unit is scanned as a number first, then again
 def _scan(text: str) -> _Scan:
-    low = _lower(text)
+    low = lower_nfc(text)
     trailing = None
     if found := _TRAILING_RE.search(low):
         trailing = _TRAILING_QUALIFIERS[found.group(1)]
@@ -686,7 +658,7 @@ def _calendar_date(text: str, year: int, month: int, day: int) -> date:
 
 @lru_cache(maxsize=16384)
 def _parse_date_text(text: str) -> date:
-    key = _DAY_PREFIX_RE.sub("", _fold(_lower(text)), count=1).strip()
+    key = _DAY_PREFIX_RE.sub("", fold_diacritics(lower_nfc(text)), count=1).strip()
     if found := _DMY_RE.fullmatch(key):
         day, _, month, year = found.groups()
         return _calendar_date(text, int(year), int(month), int(day))
@@ -866,7 +838,7 @@ _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−", "-"))
 
 @lru_cache(maxsize=4096)
 def _parse_period_text(text: str) -> Period:
-    key = _fold(_lower(text)).translate(_DASHES)
+    key = fold_diacritics(lower_nfc(text)).translate(_DASHES)
     for pattern, build in _PERIOD_PATTERNS:
         if found := pattern.fullmatch(key):
             return build(text, *found.groups())
