@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 
 from bench.common import best_of, cached, psql, report
-from danvan.ingest.generate import generate
-from danvan.ingest.writers import write_csv
+from danvan.ingest.format.writers import write_csv
+from danvan.synthetic.generate import generate
 
 TARGET = 0.33
 

@@ -7,14 +7,17 @@ import re
 import unicodedata
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 
 import pytest
 import yaml
 
-from danvan.ingest.values import UNITS, UNITS_SEED, convert, resolve_unit
+from danvan.ingest.reference_data import ReferenceData
+from danvan.settings import Settings
+from danvan.text import fold_diacritics, header_key
 
-CATALOGUE = Path(__file__).resolve().parents[2] / "dbt_project/seeds/reference/catalogue"
+SEEDS_DIR = Settings().reference_seeds_dir
+CATALOGUE = SEEDS_DIR / "catalogue"
+UNITS = ReferenceData.from_seeds(SEEDS_DIR).units
 
 COLUMNS = {
     "ref_units_of_measure": [
@@ -144,16 +147,6 @@ PROGRAMME_ORGANIZATIONS = [
 ]
 
 
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def lookup_key(text: str) -> str:
-    """How ingestion matches catalogue spellings: no case, diacritics or punctuation."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(text).casefold()).split())
-
-
 @cache
 def rows(seed: str) -> list[dict[str, str]]:
     with (CATALOGUE / f"{seed}.csv").open(encoding="utf-8", newline="") as handle:
@@ -176,14 +169,13 @@ def resolve(seed: str, text: str) -> str | None:
     matches = {
         row[COLUMNS[seed][0]]
         for row in rows(seed)
-        if lookup_key(text) in {lookup_key(s) for s in spellings(seed, row)}
+        if header_key(text) in {header_key(s) for s in spellings(seed, row)}
     }
     assert len(matches) <= 1, matches
     return next(iter(matches), None)
 
 
 def test_units_seed_is_the_one_values_reads():
-    assert UNITS_SEED.resolve() == (CATALOGUE / "ref_units_of_measure.csv").resolve()
     assert set(UNITS.units) == set(codes("ref_units_of_measure"))
 
 
@@ -205,7 +197,7 @@ def test_aliases_are_lower_case_nfc_and_listed_with_and_without_diacritics(seed)
             assert alias
             assert alias == alias.strip() == " ".join(alias.split())
             assert alias == unicodedata.normalize("NFC", alias).lower(), alias
-            assert fold(alias) in aliases, alias
+            assert fold_diacritics(alias) in aliases, alias
 
 
 @pytest.mark.parametrize("seed", sorted(set(COLUMNS) - {"ref_units_of_measure"}))
@@ -215,7 +207,7 @@ def test_no_spelling_names_two_codes(seed):
     for row in rows(seed):
         code = row[COLUMNS[seed][0]]
         for spelling in spellings(seed, row):
-            key = lookup_key(spelling)
+            key = header_key(spelling)
             # THEN no spelling points at two codes
             if key:
                 assert owner.setdefault(key, code) == code, (spelling, owner[key], code)
@@ -225,10 +217,10 @@ def test_every_unit_spelling_resolves_to_its_unit():
     # Units keep punctuation (m² is not m), so they are matched by the values resolver.
     for row in rows("ref_units_of_measure"):
         for spelling in [row["unit_code"], row["name_vi"], *row["aliases"].split("|")]:
-            assert resolve_unit(spelling).code == row["unit_code"], spelling
+            assert UNITS.resolve(spelling).code == row["unit_code"], spelling
 
 
-def test_units_convert_within_their_canonical_unit():
+def test_units_read_into_their_canonical_unit():
     units = by_code("ref_units_of_measure")
     for code, row in units.items():
         canonical = units[row["canonical_unit_code"]]
@@ -236,7 +228,11 @@ def test_units_convert_within_their_canonical_unit():
         assert canonical["canonical_unit_code"] == canonical["unit_code"]
         assert Decimal(canonical["factor_to_canonical"]) == 1
         assert Decimal(row["factor_to_canonical"]) > 0
-        assert convert(1, code, canonical["unit_code"]) == Decimal(row["factor_to_canonical"])
+        quantity = UNITS.parse_quantity("1", code)
+        assert (quantity.value, quantity.unit) == (
+            Decimal(row["factor_to_canonical"]),
+            canonical["unit_code"],
+        )
     assert {row["dimension"] for row in units.values()} == {
         "money", "length", "area", "labour", "rate", "count",
     }  # fmt: skip

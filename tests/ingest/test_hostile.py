@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from danvan.ingest.readers import FileRejected, read_submission_file
-from danvan.ingest.writers import write_csv, write_json, write_workbook
+from danvan.ingest.format.writers import write_csv, write_json, write_workbook
+from danvan.ingest.readers import read_submission_file
+from danvan.ingest.readers.contents import FileRejected
 from tests.ingest.support import (
     CONTENT_TYPES,
     fetch,

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from danvan.ingest.readers import FileRejected, NestedValue, read_submission_file
+from danvan.ingest.readers import read_submission_file
+from danvan.ingest.readers.contents import FileRejected, NestedValue
 
 
 def _rows(table) -> list[tuple[int, dict]]:

@@ -7,12 +7,12 @@ import copy
 import pytest
 from jsonschema import Draft202012Validator
 
-from danvan import samples
 from danvan.ingest.format import FORMAT_VERSION, SECTIONS
-from danvan.ingest.generate import generate
-from danvan.ingest.schema import DOC_PATH, SCHEMA_PATH, json_schema, render_doc, schema_text
+from danvan.ingest.format.schema import DOC_PATH, SCHEMA_PATH, json_schema, render_doc, schema_text
+from danvan.synthetic import samples
+from danvan.synthetic.generate import generate
 
-REGENERATE = "run `python -m danvan.ingest.schema` to regenerate it"
+REGENERATE = "run `python -m danvan.ingest.format.schema` to regenerate it"
 
 
 @pytest.fixture(scope="module")

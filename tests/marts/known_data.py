@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from danvan.ingest.writers import write_csv, write_json
+from danvan.ingest.format.writers import write_csv, write_json
 
 # GSO codes used below (2025-01 map unless said otherwise).
 HA_TINH = "42"

@@ -9,10 +9,10 @@ from datetime import date
 import psycopg
 import pytest
 
+from danvan.ingest.format.writers import write_json
 from danvan.ingest.service import land_batch
-from danvan.ingest.writers import write_json
-from danvan.samples import copy_samples
 from danvan.settings import DatabaseTarget
+from danvan.synthetic.samples import copy_samples
 from danvan.transform import run_dbt
 from danvan.warehouse.db import bootstrap
 from tests.marts import known_data as known

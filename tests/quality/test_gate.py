@@ -19,11 +19,11 @@ from urllib.parse import unquote
 import psycopg
 import pytest
 
-from danvan.ingest.writers import write_csv, write_json
+from danvan.ingest.format.writers import write_csv, write_json
 from danvan.pipeline import NightlySummary, PipelineFailed
 from danvan.quality import last_run_text, load_suites, validate
-from danvan.samples import copy_samples
 from danvan.settings import Settings
+from danvan.synthetic.samples import copy_samples
 from tests.quality.checksums import schema_checksums
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e]

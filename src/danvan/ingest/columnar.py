@@ -22,7 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from danvan.ingest.readers import MAX_CSV_LINE_BYTES, CsvSource, is_blank
+from danvan.ingest.readers.contents import CsvSource, is_blank
+from danvan.ingest.readers.csv import MAX_CSV_LINE_BYTES
 from danvan.ingest.rows import IDENTITY, BoundOutput, TableRows
 
 COLUMNAR_MIN_BYTES = 1 << 20  # smaller files land faster through the row path

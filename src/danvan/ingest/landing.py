@@ -20,7 +20,8 @@ import psycopg
 from psycopg.copy import QueuedLibpqWriter
 
 from danvan.ingest.columnar import NotColumnar, csv_chunks, is_columnar
-from danvan.ingest.readers import FileRejected, StrayCell, Table, excerpt, read_submission_file
+from danvan.ingest.readers import read_submission_file
+from danvan.ingest.readers.contents import FileRejected, StrayCell, Table, excerpt
 from danvan.ingest.records import Problem
 from danvan.ingest.rows import (
     CHUNK_ROWS,

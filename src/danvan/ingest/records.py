@@ -16,9 +16,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from danvan.ingest.catalogue import Catalogue
 from danvan.ingest.format import SUBMISSION, Column, Kind
-from danvan.ingest.readers import (
+from danvan.ingest.readers.contents import (
     MAX_CELL_CHARS,
     UNSTORABLE,
     CellValue,
@@ -27,14 +26,11 @@ from danvan.ingest.readers import (
     excerpt,
     is_blank,
 )
-from danvan.ingest.values import (
-    ValueParseError,
-    parse_date,
-    parse_number,
-    parse_period,
-    parse_quantity,
-)
-from danvan.reference.admin_map import AdminMap, UnitMatchError
+from danvan.ingest.reference_data import ReferenceData
+from danvan.ingest.values.dates import parse_date
+from danvan.ingest.values.errors import ValueParseError
+from danvan.ingest.values.periods import parse_period
+from danvan.reference.admin_map import UnitMatchError
 from danvan.text import header_key, normalize_text, search_key
 
 MAP_VERSIONS = {
@@ -141,9 +137,10 @@ def cell_text(value: CellValue | NestedValue) -> str:
 class RecordBuilder:
     """Turns reader rows into typed raw rows, using the catalogue and the administrative map."""
 
-    def __init__(self, catalogue: Catalogue, admin_map: AdminMap) -> None:
-        self.catalogue = catalogue
-        self.admin_map = admin_map
+    def __init__(self, reference: ReferenceData) -> None:
+        self.catalogue = reference.catalogue
+        self.admin_map = reference.admin_map
+        self.units = reference.units
         self._identities: dict[tuple, SubmissionIdentity | list[Problem]] = {}
         # Header cells repeat across a unit's reports (its name, level, submitter...).
         self._header_cells: dict[tuple[str, object], object] = {}
@@ -292,7 +289,7 @@ class RecordBuilder:
                 return parse_period(cell_text(value))
             if kind is Kind.NUMBER:
                 return value  # read together with its unit by quantity()
-            number = parse_number(value).value
+            number = self.units.parse_number(value).value
         except ValueParseError as error:
             raise CellError("invalid_value", str(error), error.message_vi) from error
         if number != number.to_integral_value():
@@ -314,12 +311,12 @@ class RecordBuilder:
         try:
             if unit is None:
                 try:
-                    number = parse_number(value)
+                    number = self.units.parse_number(value)
                     return number.value, None, number.qualifier
                 except ValueParseError:
                     if not isinstance(value, str):
                         raise
-            quantity = parse_quantity(cell_text(value), unit)
+            quantity = self.units.parse_quantity(cell_text(value), unit)
         except ValueParseError as error:
             raise CellError("invalid_value", str(error), error.message_vi) from error
         return quantity.value, quantity.unit, quantity.qualifier

@@ -19,7 +19,7 @@ from itertools import compress, islice, repeat
 from operator import itemgetter
 
 from danvan.ingest.format import ACTIVITIES, CONTRIBUTIONS, INDICATORS, MODELS, SUBMISSION, Column
-from danvan.ingest.readers import SheetRow, StrayCell, Table, excerpt, is_blank
+from danvan.ingest.readers.contents import SheetRow, StrayCell, Table, excerpt, is_blank
 from danvan.ingest.records import (
     RECOGNITION_LEVELS,
     CellError,

@@ -11,21 +11,17 @@ from pathlib import Path
 
 import psycopg
 
-from danvan.ingest.catalogue import Catalogue
 from danvan.ingest.landing import FileResult, display_name, land_file, record_rejected, sha256_of
 from danvan.ingest.records import RecordBuilder
+from danvan.ingest.reference_data import ReferenceData
 from danvan.ingest.rows import RowCodec
-from danvan.reference.admin_map import AdminMap
 from danvan.warehouse.db import connect
 
 
 @lru_cache(maxsize=4)
 def row_codec(seeds_dir: Path) -> RowCodec:
     """Reference data is loaded, and judgements cached, once per process and seeds directory."""
-    builder = RecordBuilder(
-        Catalogue.from_seeds(seeds_dir / "catalogue"),
-        AdminMap.from_seeds(seeds_dir / "admin"),
-    )
+    builder = RecordBuilder(ReferenceData.from_seeds(seeds_dir))
     # The reference data lives as long as the process: keeping its ~10^6 objects out of
     # the garbage collector's generations makes landing about a third faster.
     gc.freeze()

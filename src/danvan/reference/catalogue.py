@@ -1,7 +1,8 @@
 """Look up catalogue codes (fields, indicators, organisations…) from any spelling.
 
-The catalogue is the dbt seeds under ``dbt_project/seeds/reference/catalogue``:
-each row has a code, Vietnamese and English names and pipe-separated aliases.
+The catalogue is the ``catalogue`` seeds of the reference seeds directory
+(``dbt_project/seeds/reference/catalogue``): each row has a code, Vietnamese and
+English names and pipe-separated aliases.
 """
 
 from __future__ import annotations

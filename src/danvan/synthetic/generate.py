@@ -9,8 +9,9 @@ three quarters and a year report; some submissions are revised later. With
 ``messy`` the submissions look like what communes really type: unit names
 without diacritics, in NFD, with or without prefixes; Vietnamese number
 styles and units inside values; catalogue names in any alias; and a few
-deliberately bad rows. The manifest says what is known about the result
-(rows, bad rows and why, indicator totals), for tests and benchmarks.
+deliberately bad rows (``messy``). The manifest says what is known about the
+result (rows, bad rows and why, indicator totals), for tests and benchmarks
+(``manifest``).
 
 Everything is drawn from one ``random.Random(seed)``: the same arguments
 give the same submissions.
@@ -19,143 +20,42 @@ give the same submissions.
 from __future__ import annotations
 
 import csv
-import json
 import random
 import unicodedata
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from danvan.ingest.catalogue import Catalogue
-from danvan.ingest.values import UNITS, Period
-from danvan.ingest.writers import write_csv, write_json, write_workbook
-from danvan.reference.admin_map import AdminMap, UnitMatchError, default_seeds_dir
-from danvan.text import fold_diacritics, search_key
+from danvan.ingest.format.writers import write_csv, write_json, write_workbook
+from danvan.ingest.reference_data import ReferenceData
+from danvan.ingest.values.periods import Period
+from danvan.reference.admin_map import UnitMatchError
+from danvan.settings import Settings
+from danvan.synthetic.manifest import BadRow, Manifest, SubmissionFacts
+from danvan.synthetic.messy import (
+    BAD_INDICATORS,
+    BAD_SOURCES,
+    BAD_VALUES,
+    name_spellings,
+    render_value,
+    slug,
+)
+from danvan.synthetic.vocabulary import (
+    ACTIVITY_RANGES,
+    DEFAULT_RANGE,
+    PEOPLE,
+    ROLES,
+    TOPIC_INDICATORS,
+    VALUE_RANGES,
+    VILLAGES,
+)
 
 FORMS = ("xlsx", "csv", "json")
 NEW_MAP_SHARE = 4  # one commune in this many is on today's map
 REVISION_RATE = 0.1
 BAD_ROW_RATE = 0.02  # of indicator and contribution rows, when messy
-SEEDS_DIR = default_seeds_dir().parent  # dbt_project/seeds/reference
-
-# What each topic's models measure (indicator codes of ref_indicators.csv).
-TOPIC_INDICATORS = {
-    "rural_bridges": ("bridges_built", "households_donating_land"),
-    "rural_roads": ("roads_built_km", "roads_renovated_km", "land_donated_m2"),
-    "land_donation": ("land_donated_m2", "households_donating_land"),
-    "road_lighting": ("lights_installed", "roads_built_km"),
-    "canals_irrigation": ("canals_built_km", "canals_dredged_km"),
-    "new_rural_development": ("villages_new_rural_model", "roads_renovated_km"),
-    "gardens": ("mixed_gardens_renovated", "home_gardens_renovated", "model_gardens_built"),
-    "farming_production": ("area_cultivated_ha", "profit_vnd", "revenue_vnd"),
-    "ocop_products": ("ocop_products", "ocop_stars", "profit_vnd"),
-    "cooperatives": ("cooperatives", "cooperative_groups", "revenue_vnd"),
-    "livelihoods": ("households_helped", "profit_vnd"),
-    "houses_for_poor": ("houses_built", "houses_repaired", "poor_households_helped"),
-    "poverty_reduction": ("poor_households_helped", "multidimensional_poverty_rate"),
-    "charity_meals": ("meals_served", "households_helped"),
-    "environment": ("alleys_drains_cleaned_km", "households_participating"),
-    "model_residential_areas": ("model_residential_areas_built", "alleys_concreted_rate"),
-    "social_welfare": ("households_helped", "houses_repaired"),
-    "self_governing_security": ("patrols", "cases_detected", "cases_supported_police"),
-    "crime_prevention": ("cases_detected", "cases_supported_police", "patrols"),
-    "armed_forces_support": ("houses_built", "roads_built_km"),
-    "citizen_reception": ("households_helped",),
-    "party_building": ("households_participating",),
-    "grassroots_democracy": ("households_participating",),
-    "administrative_reform": ("households_helped",),
-}
-# (low, high, decimal places) of a quarter's value, by indicator or its canonical unit.
-VALUE_RANGES = {
-    "patrols": (10, 120, 0), "meals_served": (50, 600, 0), "team_members": (10, 60, 0),
-    "cases_detected": (0, 15, 0), "cases_supported_police": (0, 20, 0),
-    "lights_installed": (5, 80, 0), "ocop_stars": (3, 5, 0), "villages_new_rural_model": (1, 12, 0),
-    "households": (5, 150, 0), "km": (Decimal("0.1"), Decimal("5"), 1), "m2": (50, 3000, 0),
-    "ha": (Decimal("0.5"), Decimal("20"), 1), "VND": (5, 500, 0), "percent": (1, 15, 2),
-}  # fmt: skip
-DEFAULT_RANGE = (1, 12, 0)
-ACTIVITY_RANGES = {
-    "conferences": (1, 10), "conference_participants": (50, 800), "trainings": (1, 5),
-    "trainees": (20, 300), "citizens_received": (5, 120), "commendations_collective": (0, 5),
-    "commendations_individual": (0, 12),
-}  # fmt: skip
-VILLAGES = (
-    "Thôn 1", "Thôn 2", "Thôn 3", "Thôn 5", "Thôn Đông", "Thôn Trung", "Ấp Tân Hòa", "Ấp 3",
-    "Tổ dân phố 4", "Tổ dân phố Hòa Bình", "Bản Nà Khoang", "Xóm Mới", "Khu phố 2", "Thôn Kim Đới",
-)  # fmt: skip
-PEOPLE = (
-    "Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Văn Tám", "Phạm Thị Hoa", "Hoàng Văn Nam",
-    "Võ Thị Thu", "Đặng Văn Lợi", "Bùi Thị Hạnh", "Hồ Văn Minh", "Ngô Thị Mai",
-)  # fmt: skip
-ROLES = (
-    "Chủ tịch UBMTTQ xã", "Phó Chủ tịch UBND xã", "Bí thư Đảng ủy", "Trưởng khối Dân vận",
-    "Chủ tịch Hội Phụ nữ", "Công chức Văn phòng",
-)  # fmt: skip
-# Mistakes communes make, each with the reason code the quarantine gives it.
-BAD_VALUES = (("tám", "invalid_value"), ("mười hai", "invalid_value"), ("", "required"))
-BAD_INDICATORS = (("Số cầu bay", "unknown_indicator"), ("chỉ tiêu khác", "unknown_indicator"))
-BAD_SOURCES = (("Ngân hàng Thế giới", "unknown_contribution_source"),)
-
-
-@dataclass(frozen=True)
-class BadRow:
-    """A row made wrong on purpose: where it is and the reason code it must be quarantined with."""
-
-    section: str
-    position: int  # 1-based, in the section's list
-    column: str
-    reason_code: str
-
-
-@dataclass(frozen=True)
-class SubmissionFacts:
-    name: str
-    reporting_unit_code: str
-    map_version: str
-    period_code: str
-    submitted_on: date
-    revision: int  # 1: first sent
-    rows: dict[str, int]
-    bad_rows: tuple[BadRow, ...]
-    indicator_values: tuple[tuple[str, Decimal], ...]  # good rows, in the indicator's own unit
-
-
-@dataclass
-class Manifest:
-    seed: int
-    communes: int
-    periods: int
-    models: int
-    messy: bool
-    submissions: list[SubmissionFacts] = field(default_factory=list)
-
-    def rows_sent(self, section: str) -> int:
-        return sum(facts.rows.get(section, 0) for facts in self.submissions)
-
-    def rows_bad(self, section: str) -> int:
-        return sum(bad.section == section for facts in self.submissions for bad in facts.bad_rows)
-
-    def latest(self) -> list[SubmissionFacts]:
-        """The last revision of each unit's report for each period (what the marts show)."""
-        latest: dict[tuple[str, str], SubmissionFacts] = {}
-        for facts in self.submissions:
-            key = (facts.reporting_unit_code, facts.period_code)
-            if key not in latest or facts.submitted_on > latest[key].submitted_on:
-                latest[key] = facts
-        return list(latest.values())
-
-    def indicator_totals(self) -> dict[tuple[str, str, str], Decimal]:
-        """(unit, period, indicator) -> sum of the latest revision's good values, in its own unit."""
-        totals: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
-        for facts in self.latest():
-            for indicator, value in facts.indicator_values:
-                totals[(facts.reporting_unit_code, facts.period_code, indicator)] += value
-        return dict(totals)
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=1, default=str)
 
 
 @dataclass(frozen=True)
@@ -203,9 +103,11 @@ def generate(
     *,
     seed: int = 0,
     messy: bool = False,
-    seeds_dir: Path = SEEDS_DIR,
+    seeds_dir: Path | None = None,
 ) -> Generated:
-    """Submissions of ``communes`` communes for ``periods`` periods, ``models`` models each."""
+    """Submissions of ``communes`` communes for ``periods`` periods, ``models`` models each;
+    ``seeds_dir``: the reference seeds (default: the settings' ``reference_seeds_dir``)."""
+    seeds_dir = seeds_dir or Settings().reference_seeds_dir
     return _Generator(seeds_dir, random.Random(seed), messy).run(communes, periods, models, seed)
 
 
@@ -213,8 +115,12 @@ class _Generator:
     def __init__(self, seeds_dir: Path, rng: random.Random, messy: bool) -> None:
         self.rng = rng
         self.messy = messy
-        self.catalogue = Catalogue.from_seeds(seeds_dir / "catalogue")
-        self.admin_map = AdminMap.from_seeds(seeds_dir / "admin")
+        reference = ReferenceData.from_seeds(seeds_dir)
+        self.catalogue, self.admin_map, self.units = (
+            reference.catalogue,
+            reference.admin_map,
+            reference.units,
+        )
         self.communes = _communes(seeds_dir / "admin" / "ref_admin_units.csv")
         with (seeds_dir / "catalogue" / "ref_topics.csv").open(encoding="utf-8") as handle:
             self.topics = {row["topic_code"]: row for row in csv.DictReader(handle)}
@@ -250,9 +156,7 @@ class _Generator:
 
     def _submission(self, unit, unit_models, period, sent, revision, quarters):
         rng = self.rng
-        name = (
-            f"{_slug(unit.province.short_name)}_{_slug(unit.short_name)}-{unit.code}_{period.code}"
-        )
+        name = f"{slug(unit.province.short_name)}_{slug(unit.short_name)}-{unit.code}_{period.code}"
         if revision > 1:
             name += f"_r{revision}"
         header = self._header(unit, period, sent)
@@ -297,7 +201,7 @@ class _Generator:
         )
         language = "en" if self.messy and rng.random() < 0.2 else "vi"
         return GeneratedSubmission(
-            name, submission, _slug(unit.province.short_name), language
+            name, submission, slug(unit.province.short_name), language
         ), facts
 
     def _header(self, unit: _Unit, period: Period, sent: date) -> dict:
@@ -320,10 +224,13 @@ class _Generator:
         provinces = [unit.province.name]
         districts = [unit.district.name if unit.district else None]
         if self.messy:
-            names = _spellings(unit, rng)
-            provinces = [*_spellings(unit.province, rng), unit.province.code]
+            names = name_spellings(unit.name, unit.short_name, rng)
+            provinces = [
+                *name_spellings(unit.province.name, unit.province.short_name, rng),
+                unit.province.code,
+            ]
             if unit.district:
-                districts = _spellings(unit.district, rng)
+                districts = name_spellings(unit.district.name, unit.district.short_name, rng)
         for name, province, district in zip(names, provinces, districts * len(names), strict=False):
             if self._identifies(unit, name, province, district):
                 reference = {"reporting_unit_name": name, "province": province}
@@ -423,9 +330,8 @@ class _Generator:
 
     def _indicator_cells(self, indicator: str, value: Decimal) -> dict:
         spelling = self._catalogue_spelling("indicator", indicator)
-        value_text, unit = _render(
-            value, self.catalogue.indicator_unit(indicator), self.rng, self.messy
-        )
+        unit_code = self.catalogue.indicator_unit(indicator)
+        value_text, unit = render_value(value, self.units.units[unit_code], self.rng, self.messy)
         cells = {"indicator": spelling, "value": value_text}
         if unit:
             cells["unit"] = unit
@@ -440,7 +346,7 @@ class _Generator:
             "labour_days": Decimal(rng.randint(10, 500)),
             "m2": Decimal(rng.randint(20, 2000)),
         }[unit]
-        value_text, unit_text = _render(amount, unit, rng, self.messy)
+        value_text, unit_text = render_value(amount, self.units.units[unit], rng, self.messy)
         source = rng.choice(self.catalogue.lookups["contribution_source"].codes)
         cells = {
             "contribution_type": self._catalogue_spelling("contribution_type", kind),
@@ -528,68 +434,6 @@ class _Generator:
                 day.strftime("%d-%m-%Y"),
             )
         )
-
-
-def _render(
-    value: Decimal, unit: str, rng: random.Random, messy: bool
-) -> tuple[object, str | None]:
-    """(value cell, unit cell) for a value in ``unit``: plain when clean, any common style if messy."""
-    plain = int(value) if value == value.to_integral_value() else str(value)
-    if UNITS.units[unit].dimension == "count":
-        if not messy:
-            return plain, None
-        return rng.choice((plain, str(plain), f"hơn {plain}", _grouped(value))), None
-    if not messy:
-        return plain, unit
-    comma = _grouped(value)
-    options = {
-        "km": [(comma, "km"), (f"{comma} km", None), (f"{_grouped(value * 1000)} m", None)],
-        "m2": [(_grouped(value), "m2"), (f"{_grouped(value)} m²", None), (f"{_grouped(value / 10000)} ha", None)],
-        "ha": [(comma, "ha"), (f"{comma} ha", None), (f"{_grouped(value * 10000)} m²", None)],
-        "VND": [(_grouped(value), None), (f"{_grouped(value / 1_000_000)} triệu", None),
-                (f"{_grouped(value / 1_000_000)} triệu đồng", None), (f"khoảng {_grouped(value)} đồng", None)],
-        "percent": [(comma, "%"), (f"{comma}%", None)],
-        "labour_days": [(_grouped(value), None), (f"{_grouped(value)} ngày công", None)],
-    }[unit]  # fmt: skip
-    options = [(text, unit_text) for text, unit_text in options if _unambiguous(text)]
-    return rng.choice(options) if options else (plain, unit)
-
-
-def _grouped(value: Decimal) -> str:
-    """Thousands grouped with dots, decimals after a comma: 13.000.000, 1.234,5."""
-    whole, _, fraction = f"{value.normalize():f}".partition(".")
-    grouped = f"{int(whole):,}".replace(",", ".")
-    return f"{grouped},{fraction}" if fraction else grouped
-
-
-def _unambiguous(text: str) -> bool:
-    """Not a 1,234-style number, which readers refuse (a decimal comma or thousands?)."""
-    number = text.split()[-2] if text.split()[0] in ("khoảng", "hơn") else text.split()[0]
-    number = number.rstrip("%")
-    if "," in number and "." not in number:
-        head, tail = number.split(",")
-        return not (len(tail) == 3 and head[:1] != "0")
-    return True
-
-
-def _slug(text: str) -> str:
-    return search_key(text).replace(" ", "-")
-
-
-def _spellings(unit: _Unit, rng: random.Random) -> list[str]:
-    """Ways a unit's name is written, shuffled, the official name last as a fallback."""
-    prefix = unit.name[: len(unit.name) - len(unit.short_name)].strip()
-    abbreviation = {"Xã": "X.", "Phường": "P.", "Thị trấn": "TT.", "Huyện": "H.", "Quận": "Q.",
-                    "Thị xã": "TX.", "Thành phố": "TP.", "Tỉnh": ""}.get(prefix, prefix)  # fmt: skip
-    variants = [
-        unit.short_name,
-        fold_diacritics(unit.name).lower(),
-        unicodedata.normalize("NFD", unit.name),
-        f"{abbreviation} {unit.short_name}".strip(),
-        fold_diacritics(unit.short_name),
-    ]
-    rng.shuffle(variants)
-    return [*variants, unit.name]
 
 
 def _periods(map_version: str, count: int) -> list[Period]:

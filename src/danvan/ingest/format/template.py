@@ -16,10 +16,12 @@ from pathlib import Path
 
 import psycopg
 
-from danvan.ingest.catalogue import Catalogue
-from danvan.ingest.values import UNITS, ValueParseError, parse_period
-from danvan.ingest.writers import MAX_TEMPLATE_ROWS, write_workbook
-from danvan.reference.admin_map import AdminMap, UnitMatchError
+from danvan.ingest.format.writers import MAX_TEMPLATE_ROWS, write_workbook
+from danvan.ingest.reference_data import ReferenceData
+from danvan.ingest.values.errors import ValueParseError
+from danvan.ingest.values.periods import parse_period
+from danvan.reference.admin_map import UnitMatchError
+from danvan.reference.catalogue import Catalogue
 from danvan.warehouse.db import connect
 
 # Spellings written into the template, by language; the readers accept both.
@@ -88,8 +90,9 @@ def catalogue_spelling(catalogue: Catalogue, list_name: str, code: str, language
     return next(s for s in spellings if s)
 
 
-def template_choices(catalogue: Catalogue, language: str) -> dict[str, list[str]]:
+def template_choices(reference: ReferenceData, language: str) -> dict[str, list[str]]:
     """Column name -> the values its dropdown lists."""
+    catalogue = reference.catalogue
     choices = {
         column: [
             catalogue_spelling(catalogue, list_name, code, language)
@@ -98,7 +101,7 @@ def template_choices(catalogue: Catalogue, language: str) -> dict[str, list[str]
         for column, list_name in CATALOGUE_COLUMNS.items()
     }
     choices["unit"] = [
-        unit.name_vi if language == "vi" else unit.code for unit in UNITS.units.values()
+        unit.name_vi if language == "vi" else unit.code for unit in reference.units.units.values()
     ]
     choices["status"] = list(STATUS_NAMES[language].values())
     choices["is_typical"] = list(BOOLEAN_NAMES[language].values())
@@ -135,8 +138,8 @@ def write_template(
         reporting_period = parse_period(period)
     except ValueParseError as error:
         raise TemplateError(str(error)) from error
-    admin_map = AdminMap.from_seeds(seeds_dir / "admin")
-    catalogue = Catalogue.from_seeds(seeds_dir / "catalogue")
+    reference = ReferenceData.from_seeds(seeds_dir)
+    admin_map, catalogue = reference.admin_map, reference.catalogue
     map_version = admin_map.map_version_for(reporting_period.end)
     try:
         match = admin_map.match(unit, map_version=map_version)
@@ -153,7 +156,7 @@ def write_template(
         province = admin_map.match(match.province_code, map_version=map_version, level="province")
         header["province"] = province.unit_name
     rows = [_model_row(model, match.unit_code, catalogue, language) for model in models]
-    choices = template_choices(catalogue, language)
+    choices = template_choices(reference, language)
     if codes := [row["model_code"] for row in rows if row["model_code"]]:
         choices["model_code"] = codes
     path = path or Path(f"{match.unit_code}_{reporting_period.code}.xlsx")

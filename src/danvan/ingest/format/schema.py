@@ -1,6 +1,6 @@
 """The published submission format, version 1: JSON Schema and documentation tables.
 
-Both are derived from ``danvan.ingest.format``; ``python -m danvan.ingest.schema``
+Both are derived from ``danvan.ingest.format``; ``python -m danvan.ingest.format.schema``
 rewrites ``docs/submission.schema.json`` and the generated tables of
 ``docs/submission-format.md`` (between ``<!-- generated:NAME -->`` and
 ``<!-- end generated -->``), and a test checks the committed files are current.
