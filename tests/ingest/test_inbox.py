@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from danvan.ingest.inbox import FEEDBACK_PROBLEMS, feedback_text
 from danvan.ingest.landing import FileResult
-from danvan.ingest.records import Problem
+from danvan.ingest.landing.cells import Problem
 
 
 def test_a_rejected_file_is_told_why_in_vietnamese_first():

@@ -16,7 +16,7 @@ FORMAT_VERSION = 1
 
 
 class Kind(StrEnum):
-    """How a cell is read; each kind has one parser in ``danvan.ingest.records``."""
+    """How a cell is read; each kind has one parser in ``danvan.ingest.landing.cells``."""
 
     TEXT = "text"
     CODE = "code"

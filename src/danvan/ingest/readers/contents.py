@@ -80,6 +80,12 @@ class Table:
     unplaced: dict[int, str] = field(default_factory=dict)  # position -> why it is not loaded
     csv_source: CsvSource | None = None  # a UTF-8 CSV file, which Arrow may read instead
 
+    def release_rows(self) -> None:
+        """Let go of the rows' file, when another reader has read it instead."""
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
+
     def title(self, position: int) -> str:
         if position < len(self.titles) and self.titles[position].strip():
             return excerpt(self.titles[position])

@@ -1,8 +1,11 @@
 """Judge the cells a reader found: typed values for ``raw``, or problems for quarantine.
 
-Every problem names the sheet, row and column, the value as sent, and why, in
-English and Vietnamese. A row with any problem is quarantined whole; the other
-rows of the file still load. ``rows`` applies these judgements to whole tables.
+A judgement is the typed values, or ``Invalid`` holding why they cannot be had:
+callers test ``judgement.__class__ is Invalid`` (as cheap as any test, on paths that
+run per row). Every problem names the sheet, row and column, the value as sent, and
+why, in English and Vietnamese. A row with any problem is quarantined whole; the
+other rows of the file still load. ``outputs`` applies these judgements to whole
+tables.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 from danvan.ingest.format import SUBMISSION, Column, Kind
 from danvan.ingest.readers.contents import (
@@ -57,6 +60,7 @@ MODEL_STATUSES = {
 }  # fmt: skip
 ORGANIZATION_SEPARATORS = re.compile(r"[;|,\n]+")
 HEADER_CELLS_CACHED = 100_000
+E = TypeVar("E")
 # Header cells in the order their problems are reported.
 IDENTITY_READ_ORDER = (
     "reporting_unit_level", "period", "submitted_on", "map_version", "reporting_unit_code",
@@ -73,6 +77,14 @@ CHOICES = {
         Kind.MODEL_STATUS: MODEL_STATUSES,
     }.items()
 }
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Invalid(Generic[E]):
+    """Why an input cannot be loaded: the judgement of an invalid input (compared by
+    identity: a judgement is looked up, never compared)."""
+
+    errors: tuple[E, ...]
 
 
 @dataclass(frozen=True)
@@ -134,14 +146,15 @@ def cell_text(value: CellValue | NestedValue) -> str:
     return str(value)
 
 
-class RecordBuilder:
-    """Turns reader rows into typed raw rows, using the catalogue and the administrative map."""
+class CellJudge:
+    """Judges cells and submission headers against the reference data (catalogue,
+    administrative map, units)."""
 
     def __init__(self, reference: ReferenceData) -> None:
         self.catalogue = reference.catalogue
         self.admin_map = reference.admin_map
         self.units = reference.units
-        self._identities: dict[tuple, SubmissionIdentity | list[Problem]] = {}
+        self._identities: dict[tuple[object, ...], SubmissionIdentity | Invalid[Problem]] = {}
         # Header cells repeat across a unit's reports (its name, level, submitter...).
         self._header_cells: dict[tuple[str, object], object] = {}
         self._resolve = lru_cache(maxsize=4096)(self._resolve_uncached)
@@ -150,15 +163,17 @@ class RecordBuilder:
 
     # -- submission identity ---------------------------------------------------
 
-    def identity(self, row: SheetRow) -> SubmissionIdentity | list[Problem]:
+    def identity(self, row: SheetRow) -> SubmissionIdentity | Invalid[Problem]:
         """The submission a row belongs to (cached: CSV rows repeat it)."""
         cells = tuple(map(row.cells.get, SUBMISSION.column_names))
         cached = self._identities.get(cells)
         if cached is None:
             cached = self._build_identity(row)
             self._identities[cells] = cached
-        if isinstance(cached, list):
-            return [replace(p, sheet=row.sheet, row_number=row.row_number) for p in cached]
+        if isinstance(cached, Invalid):
+            return Invalid(
+                tuple(replace(p, sheet=row.sheet, row_number=row.row_number) for p in cached.errors)
+            )
         return cached
 
     def _header_cell(self, name: str, cell: CellValue | NestedValue):
@@ -175,7 +190,7 @@ class RecordBuilder:
             self._header_cells[key] = value
         return value
 
-    def _build_identity(self, row: SheetRow) -> SubmissionIdentity | list[Problem]:
+    def _build_identity(self, row: SheetRow) -> SubmissionIdentity | Invalid[Problem]:
         problems: list[Problem] = []
         values = []
         for name in IDENTITY_READ_ORDER:
@@ -202,13 +217,13 @@ class RecordBuilder:
                 ))
             )  # fmt: skip
         if problems or period is None or submitted_on is None or level is None:
-            return problems
+            return Invalid(tuple(problems))
         if map_version is None:
             map_version = self.admin_map.map_version_for(period.end)
         unit = self._unit(level, code, name, province, district, map_version)
         if isinstance(unit, CellError):
             column = "reporting_unit_code" if code else "reporting_unit_name"
-            return [_problem(row, column, unit)]
+            return Invalid((_problem(row, column, unit),))
         unit_code, method, province_code = unit
         return SubmissionIdentity(
             unit_code, period.code, submitted_on, level, name, method, map_version,
