@@ -20,10 +20,12 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/pytest
 
-## lint: ruff (lint + format check) and sqlfluff on the dbt models (its dbt templater needs a warehouse)
+## lint: ruff (lint + format check), mypy (strict, on src/danvan) and sqlfluff on the dbt models
+## (its dbt templater needs a warehouse); .pre-commit-config.yaml runs the same checks
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	warehouse_env="$$($(BIN)/danvan warehouse env)" && eval "$$warehouse_env" && $(BIN)/sqlfluff lint dbt_project/models
 
 format: $(VENV)/.installed

@@ -41,8 +41,8 @@ def _toned(bases: str) -> str:
 
 
 def _split_tone(ch: str) -> tuple[str, str]:
-    base, mark = unicodedata.normalize("NFD", ch)
-    return base, mark
+    decomposed = unicodedata.normalize("NFD", ch)  # a vowel and its one tone mark
+    return decomposed[0], decomposed[1]
 
 
 _LETTER = r"[^\W\d_]"
@@ -58,13 +58,13 @@ _CLOSED_FIRST = re.compile(
 
 
 def _move_to_first(m: re.Match[str]) -> str:
-    first, second = m.group(1)
+    first, second = m.group(1)[0], m.group(1)[1]
     base, mark = _split_tone(second)
     return unicodedata.normalize("NFC", first + mark) + base
 
 
 def _move_to_second(m: re.Match[str]) -> str:
-    first, second = m.group(1)
+    first, second = m.group(1)[0], m.group(1)[1]
     base, mark = _split_tone(first)
     return base + unicodedata.normalize("NFC", second + mark)
 

@@ -21,24 +21,44 @@ UNITS = ReferenceData.from_seeds(SEEDS_DIR).units
 
 COLUMNS = {
     "ref_units_of_measure": [
-        "unit_code", "dimension", "canonical_unit_code", "factor_to_canonical",
-        "name_vi", "name_en", "aliases",
+        "unit_code",
+        "dimension",
+        "canonical_unit_code",
+        "factor_to_canonical",
+        "name_vi",
+        "name_en",
+        "aliases",
     ],
     "ref_fields": ["field_code", "sort_order", "name_vi", "name_en", "aliases"],
     "ref_topics": ["topic_code", "field_code", "name_vi", "name_en", "aliases"],
     "ref_organization_types": ["organization_type_code", "name_vi", "name_en", "aliases"],
     "ref_indicators": [
-        "indicator_code", "name_vi", "name_en", "canonical_unit_code", "allowed_unit_codes",
-        "aggregation_rule", "field_code", "aliases",
+        "indicator_code",
+        "name_vi",
+        "name_en",
+        "canonical_unit_code",
+        "allowed_unit_codes",
+        "aggregation_rule",
+        "field_code",
+        "aliases",
     ],
     "ref_activities": [
-        "activity_code", "name_vi", "name_en", "unit_code", "aggregation_rule", "aliases",
+        "activity_code",
+        "name_vi",
+        "name_en",
+        "unit_code",
+        "aggregation_rule",
+        "aliases",
     ],
     "ref_contribution_types": [
-        "contribution_type_code", "name_vi", "name_en", "canonical_unit_code", "aliases",
+        "contribution_type_code",
+        "name_vi",
+        "name_en",
+        "canonical_unit_code",
+        "aliases",
     ],
     "ref_contribution_sources": ["contribution_source_code", "name_vi", "name_en", "aliases"],
-}  # fmt: skip
+}
 AGGREGATION_RULES = {"sum", "latest", "rate"}
 
 # Every indicator PROGRAMME.md quotes: (what the report says, code, unit, aggregation).
@@ -61,8 +81,12 @@ PROGRAMME_INDICATORS = [
     ("12 model residential areas", "model_residential_areas_built", "residential_area", "sum"),
     ("more than 1,000 households donated land", "households_donating_land", "households", "sum"),
     ("m² of land donated", "land_donated_m2", "m2", "sum"),
-    ("10 of 10 villages meet the model new-rural standard", "villages_new_rural_model",
-     "village", "latest"),
+    (
+        "10 of 10 villages meet the model new-rural standard",
+        "villages_new_rural_model",
+        "village",
+        "latest",
+    ),
     ("replicated to all 8 villages", "villages_covered", "village", "latest"),
     ("12 households", "households_participating", "households", "latest"),
     (">1 ha of black turmeric", "area_cultivated_ha", "ha", "latest"),
@@ -73,8 +97,12 @@ PROGRAMME_INDICATORS = [
     ("4 houses repaired or built", "houses_built_or_repaired", "house", "sum"),
     ("number of houses built", "houses_built", "house", "sum"),
     ("houses repaired", "houses_repaired", "house", "sum"),
-    ("poor households helped to repair or build houses", "poor_households_helped",
-     "households", "sum"),
+    (
+        "poor households helped to repair or build houses",
+        "poor_households_helped",
+        "households",
+        "sum",
+    ),
     ("better-off households help poor households", "households_helped", "households", "sum"),
     ("20 members, then 169 members", "team_members", "members", "latest"),
     (">300 patrols", "patrols", "patrol", "sum"),
@@ -83,13 +111,17 @@ PROGRAMME_INDICATORS = [
     ("65 rural bridges", "bridges_built", "bridge", "sum"),
     ("rural road lighting, street lights", "lights_installed", "light", "sum"),
     (">200 meals at a hospital", "meals_served", "meal", "sum"),
-    ("100% of inter-hamlet roads concreted", "inter_hamlet_roads_concreted_rate", "percent",
-     "rate"),
+    (
+        "100% of inter-hamlet roads concreted",
+        "inter_hamlet_roads_concreted_rate",
+        "percent",
+        "rate",
+    ),
     ("97% of alleys concreted", "alleys_concreted_rate", "percent", "rate"),
     ("9 cooperatives", "cooperatives", "cooperative", "latest"),
     ("29 cooperative groups", "cooperative_groups", "cooperative_group", "latest"),
     ("multidimensional poverty 2.34%", "multidimensional_poverty_rate", "percent", "rate"),
-]  # fmt: skip
+]
 
 # Unit-level activities PROGRAMME.md quotes (Ninh Bình city), as the submission format names them.
 PROGRAMME_ACTIVITIES = [
@@ -234,8 +266,13 @@ def test_units_read_into_their_canonical_unit():
             canonical["unit_code"],
         )
     assert {row["dimension"] for row in units.values()} == {
-        "money", "length", "area", "labour", "rate", "count",
-    }  # fmt: skip
+        "money",
+        "length",
+        "area",
+        "labour",
+        "rate",
+        "count",
+    }
 
 
 @pytest.mark.parametrize(
@@ -382,8 +419,13 @@ def test_contribution_types_and_their_units():
 
 def test_contribution_sources():
     assert codes("ref_contribution_sources") == [
-        "state_budget", "residents", "enterprises", "philanthropists", "organizations", "other",
-    ]  # fmt: skip
+        "state_budget",
+        "residents",
+        "enterprises",
+        "philanthropists",
+        "organizations",
+        "other",
+    ]
     for spelling, code in [
         ("Ngân sách nhà nước", "state_budget"),
         ("NSNN", "state_budget"),

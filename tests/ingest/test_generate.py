@@ -143,9 +143,22 @@ def test_generate_command_writes_the_forms_in_turn_and_the_manifest(tmp_path):
     # WHEN the command generates JSON and CSV only
     result = CliRunner().invoke(
         main,
-        ["generate", "--communes", "4", "--periods", "2", "--models", "2", "--out", str(out),
-         "--forms", "json,csv", "--seed", "3"],
-    )  # fmt: skip
+        [
+            "generate",
+            "--communes",
+            "4",
+            "--periods",
+            "2",
+            "--models",
+            "2",
+            "--out",
+            str(out),
+            "--forms",
+            "json,csv",
+            "--seed",
+            "3",
+        ],
+    )
     # THEN both forms and the manifest are written, and no workbook
     assert result.exit_code == 0, result.output
     suffixes = {path.suffix for path in out.iterdir()}

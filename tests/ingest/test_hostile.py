@@ -95,9 +95,11 @@ def wide_row_without_refs(directory: Path) -> Path:
     """16,384 cells without a position on row 900,000: as far, said without any cell ref."""
     return hand_made_workbook(
         directory / "wide.xlsx",
-        sheet_xml('<row r="1"><c t="inlineStr"><is><t>x</t></is></c></row>'
-                  f'<row r="900000">{"<c/>" * 16384}</row>'),
-    )  # fmt: skip
+        sheet_xml(
+            '<row r="1"><c t="inlineStr"><is><t>x</t></is></c></row>'
+            f'<row r="900000">{"<c/>" * 16384}</row>'
+        ),
+    )
 
 
 def _with_100_mib_cell(path: Path, before: str, mebibyte: str, after: str) -> Path:

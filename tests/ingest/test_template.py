@@ -93,13 +93,19 @@ def test_the_template_has_dropdowns_instructions_and_the_unit_prefilled(tmp_path
     assert header["map_version"] == "2025-07"
     assert header["period"] == "2025-Q3"
     assert workbook.sheetnames == [
-        "Hướng dẫn", "Submission", "Danh mục", "Models", "Indicators", "Contributions",
+        "Hướng dẫn",
+        "Submission",
+        "Danh mục",
+        "Models",
+        "Indicators",
+        "Contributions",
         "Activities",
-    ]  # fmt: skip
+    ]
     validated = {
-        str(cells) for validation in workbook["Indicators"].data_validations.dataValidation
+        str(cells)
+        for validation in workbook["Indicators"].data_validations.dataValidation
         for cells in validation.sqref.ranges
-    }  # fmt: skip
+    }
     assert {"C2:C501", "E2:E501"} <= validated
 
 

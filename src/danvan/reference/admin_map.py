@@ -27,7 +27,7 @@ import csv
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -350,7 +350,9 @@ class AdminMap:
             [u.as_match(method) for u in candidates],
         )
 
-    def _levels_in(self, map_version: str, level: str | None, scope_level: str | None):
+    def _levels_in(
+        self, map_version: str, level: str | None, scope_level: str | None
+    ) -> tuple[str, ...]:
         if level is not None:
             if scope_level is not None and LEVELS.index(level) <= LEVELS.index(scope_level):
                 raise ValueError(f"a {level} cannot lie within a {scope_level}")
@@ -373,9 +375,11 @@ class AdminMap:
             province_code = None
             if province:
                 province_code = self._resolve_scope(province, map_version, "province", None)
-            code = province_code
             if district:
                 code = self._resolve_scope(district, map_version, "district", province_code)
+            else:
+                assert province_code is not None  # no district: the province was given
+                code = province_code
             self._scopes[key] = code
         code = self._scopes[key]
         unit = self._units[(map_version, code)]
@@ -414,7 +418,9 @@ class AdminMap:
     def _within(self, unit: _Unit, scope: str) -> bool:
         return not scope or scope in (unit.province_code, unit.district_code)
 
-    def _get(self, map_version: str, level: str, scope: str, stage: str, key: str):
+    def _get(
+        self, map_version: str, level: str, scope: str, stage: str, key: str
+    ) -> Iterator[_Unit]:
         codes = self._index.get((map_version, level, scope, stage), {}).get(key, ())
         return (self._units[(map_version, code)] for code in codes)
 

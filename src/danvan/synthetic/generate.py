@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import csv
 import random
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from danvan.ingest.format.writers import write_csv, write_json, write_workbook
+from danvan.ingest.format.writers import Submission, write_csv, write_json, write_workbook
 from danvan.ingest.reference_data import ReferenceData
 from danvan.ingest.values.periods import Period
 from danvan.reference.admin_map import UnitMatchError
@@ -38,6 +38,7 @@ from danvan.synthetic.messy import (
     BAD_INDICATORS,
     BAD_SOURCES,
     BAD_VALUES,
+    Spellings,
     name_spellings,
     render_value,
     slug,
@@ -58,10 +59,14 @@ REVISION_RATE = 0.1
 BAD_ROW_RATE = 0.02  # of indicator and contribution rows, when messy
 
 
+Row = dict[str, Any]  # a section row in the JSON form
+QuarterKey = tuple[str, str, str, int, int]  # unit, model, indicator, year, quarter
+
+
 @dataclass(frozen=True)
 class GeneratedSubmission:
     name: str  # file stem
-    submission: dict  # the JSON form
+    submission: Submission  # the JSON form
     group: str  # province: CSV exports hold one province's submissions
     language: str  # of the Excel form's headers
 
@@ -79,8 +84,12 @@ class _Unit:
     short_name: str
     unit_type: str
     map_version: str
-    province: _Unit | None = None
-    district: _Unit | None = None
+
+
+@dataclass(frozen=True)
+class _Commune(_Unit):
+    province: _Unit
+    district: _Unit | None  # on the 2025-01 map
 
 
 @dataclass
@@ -116,11 +125,10 @@ class _Generator:
         self.rng = rng
         self.messy = messy
         reference = ReferenceData.from_seeds(seeds_dir)
-        self.catalogue, self.admin_map, self.units = (
-            reference.catalogue,
-            reference.admin_map,
-            reference.units,
-        )
+        self.catalogue = reference.catalogue
+        self.admin_map = reference.admin_map
+        self.units = reference.units
+        self.spell = Spellings(rng, messy, reference.catalogue)
         self.communes = _communes(seeds_dir / "admin" / "ref_admin_units.csv")
         with (seeds_dir / "catalogue" / "ref_topics.csv").open(encoding="utf-8") as handle:
             self.topics = {row["topic_code"]: row for row in csv.DictReader(handle)}
@@ -139,7 +147,7 @@ class _Generator:
             for number, model in enumerate(unit_models, start=1):
                 if any(other.name == model.name for other in unit_models[: number - 1]):
                     model.name += f" ({number})"  # names identify models that have no code
-            quarters: dict[tuple, Decimal] = {}
+            quarters: dict[QuarterKey, Decimal] = {}
             for period in _periods(unit.map_version, periods):
                 revisions = 2 if self.rng.random() < REVISION_RATE else 1
                 sent = period.end + timedelta(days=self.rng.randint(3, 25))
@@ -154,7 +162,15 @@ class _Generator:
 
     # -- one submission ----------------------------------------------------------
 
-    def _submission(self, unit, unit_models, period, sent, revision, quarters):
+    def _submission(
+        self,
+        unit: _Commune,
+        unit_models: list[_Model],
+        period: Period,
+        sent: date,
+        revision: int,
+        quarters: dict[QuarterKey, Decimal],
+    ) -> tuple[GeneratedSubmission, SubmissionFacts]:
         rng = self.rng
         name = f"{slug(unit.province.short_name)}_{slug(unit.short_name)}-{unit.code}_{period.code}"
         if revision > 1:
@@ -204,25 +220,27 @@ class _Generator:
             name, submission, slug(unit.province.short_name), language
         ), facts
 
-    def _header(self, unit: _Unit, period: Period, sent: date) -> dict:
+    def _header(self, unit: _Commune, period: Period, sent: date) -> Row:
         rng = self.rng
         header = {
-            "reporting_unit_level": self._spelling(("xã", "commune", "Xã", "xa", unit.unit_type)),
-            "period": self._period_text(period),
-            "submitted_on": self._date_text(sent),
+            "reporting_unit_level": self.spell.choose(
+                ("xã", "commune", "Xã", "xa", unit.unit_type)
+            ),
+            "period": self.spell.period(period),
+            "submitted_on": self.spell.day(sent),
             "submitter": f"{rng.choice(PEOPLE)}, {rng.choice(ROLES)}",
         }
         header.update(self._unit_reference(unit))
         return header
 
-    def _unit_reference(self, unit: _Unit) -> dict:
+    def _unit_reference(self, unit: _Commune) -> dict[str, str]:
         """How the unit names itself: a spelling that still identifies it, else its code."""
         rng = self.rng
         if self.messy and rng.random() < 0.1:
             return {"reporting_unit_code": unit.code}
         names = [unit.name]
         provinces = [unit.province.name]
-        districts = [unit.district.name if unit.district else None]
+        districts: list[str | None] = [unit.district.name if unit.district else None]
         if self.messy:
             names = name_spellings(unit.name, unit.short_name, rng)
             provinces = [
@@ -230,7 +248,7 @@ class _Generator:
                 unit.province.code,
             ]
             if unit.district:
-                districts = name_spellings(unit.district.name, unit.district.short_name, rng)
+                districts = [*name_spellings(unit.district.name, unit.district.short_name, rng)]
         for name, province, district in zip(names, provinces, districts * len(names), strict=False):
             if self._identifies(unit, name, province, district):
                 reference = {"reporting_unit_name": name, "province": province}
@@ -241,17 +259,20 @@ class _Generator:
                 return reference
         return {"reporting_unit_code": unit.code, "reporting_unit_name": unit.name}
 
-    def _identifies(self, unit: _Unit, name: str, province: str, district: str | None) -> bool:
+    def _identifies(self, unit: _Commune, name: str, province: str, district: str | None) -> bool:
         try:
             match = self.admin_map.match(
-                name, map_version=unit.map_version, level="commune", province=province,
+                name,
+                map_version=unit.map_version,
+                level="commune",
+                province=province,
                 district=district,
-            )  # fmt: skip
+            )
         except UnitMatchError:
             return False
         return match.unit_code == unit.code
 
-    def _model(self, unit: _Unit, number: int) -> _Model:
+    def _model(self, unit: _Commune, number: int) -> _Model:
         rng = self.rng
         topic = rng.choice(sorted(TOPIC_INDICATORS))
         village = rng.choice(VILLAGES)
@@ -273,38 +294,46 @@ class _Generator:
             else None,
         )
 
-    def _model_row(self, model: _Model) -> dict:
+    def _model_row(self, model: _Model) -> Row:
         rng = self.rng
         organizations = [
-            self._catalogue_spelling("organization", code) for code in model.organizations
+            self.spell.catalogue_name("organization", code) for code in model.organizations
         ]
         row = {
             "model_code": model.code,
-            "model_name": self._text(model.name),
-            "field": self._catalogue_spelling("field", model.field_code),
+            "model_name": self.spell.text(model.name),
+            "field": self.spell.catalogue_name("field", model.field_code),
             "topic": self.topics[model.topic]["name_vi"],
             "lead_organizations": "; ".join(organizations),
             "village": model.village,
             "start_date": str(model.started.year)
             if self.messy and rng.random() < 0.3
-            else self._date_text(model.started),
-            "status": self._spelling(("đang thực hiện", "active", "duy trì", "dang thuc hien")),
+            else self.spell.day(model.started),
+            "status": self.spell.choose(("đang thực hiện", "active", "duy trì", "dang thuc hien")),
             "households": model.households,
         }
         if model.recognition:
             level, year = model.recognition
-            row["recognition_level"] = self._spelling(
+            row["recognition_level"] = self.spell.choose(
                 {"commune": ("xã", "commune", "Xa"), "province": ("tỉnh", "province", "tinh")}[
                     level
                 ]
             )
             row["recognition_year"] = year
-            row["is_typical"] = self._spelling(("có", "x", "Có"))
+            row["is_typical"] = self.spell.choose(("có", "x", "Có"))
         return row
 
     # -- values ------------------------------------------------------------------
 
-    def _period_value(self, quarters, unit, model, indicator, period, revision) -> Decimal:
+    def _period_value(
+        self,
+        quarters: dict[QuarterKey, Decimal],
+        unit: _Unit,
+        model: _Model,
+        indicator: str,
+        period: Period,
+        revision: int,
+    ) -> Decimal:
         """Quarters are drawn; longer periods sum them, or take the last for stocks and rates."""
         rule = self.catalogue.lookups["indicator"].rows[indicator]["aggregation_rule"]
         first, last = period.start.month // 3 + 1, period.end.month // 3
@@ -315,7 +344,15 @@ class _Generator:
         value = sum(parts, Decimal(0)) if rule == "sum" else parts[-1]
         return value + revision - 1 if revision > 1 and rule == "sum" else value
 
-    def _quarter_value(self, quarters, unit, model, indicator, year, quarter) -> Decimal:
+    def _quarter_value(
+        self,
+        quarters: dict[QuarterKey, Decimal],
+        unit: _Unit,
+        model: _Model,
+        indicator: str,
+        year: int,
+        quarter: int,
+    ) -> Decimal:
         key = (unit.code, model.name, indicator, year, quarter)
         if key not in quarters:
             quarters[key] = self._draw(indicator)
@@ -328,8 +365,8 @@ class _Generator:
         value = Decimal(self.rng.randint(int(low / step), int(high / step))) * step
         return value * 1_000_000 if unit == "VND" else value
 
-    def _indicator_cells(self, indicator: str, value: Decimal) -> dict:
-        spelling = self._catalogue_spelling("indicator", indicator)
+    def _indicator_cells(self, indicator: str, value: Decimal) -> Row:
+        spelling = self.spell.catalogue_name("indicator", indicator)
         unit_code = self.catalogue.indicator_unit(indicator)
         value_text, unit = render_value(value, self.units.units[unit_code], self.rng, self.messy)
         cells = {"indicator": spelling, "value": value_text}
@@ -337,7 +374,7 @@ class _Generator:
             cells["unit"] = unit
         return cells
 
-    def _contribution_cells(self) -> dict:
+    def _contribution_cells(self) -> Row:
         rng = self.rng
         kind = rng.choice(("money", "money", "labour", "land", "materials"))
         unit = self.catalogue.lookups["contribution_type"].rows[kind]["canonical_unit_code"]
@@ -349,19 +386,19 @@ class _Generator:
         value_text, unit_text = render_value(amount, self.units.units[unit], rng, self.messy)
         source = rng.choice(self.catalogue.lookups["contribution_source"].codes)
         cells = {
-            "contribution_type": self._catalogue_spelling("contribution_type", kind),
-            "source": self._catalogue_spelling("contribution_source", source),
+            "contribution_type": self.spell.catalogue_name("contribution_type", kind),
+            "source": self.spell.catalogue_name("contribution_source", source),
             "amount": value_text,
         }
         if unit_text:
             cells["unit"] = unit_text
         return cells
 
-    def _activities(self) -> list[dict]:
+    def _activities(self) -> list[Row]:
         rng = self.rng
         rows = [
             {
-                "activity": self._catalogue_spelling("activity", code),
+                "activity": self.spell.catalogue_name("activity", code),
                 "value": rng.randint(low, high),
             }
             for code, (low, high) in ACTIVITY_RANGES.items()
@@ -374,10 +411,10 @@ class _Generator:
             ("petitions_under_authority", under_authority),
             ("petitions_resolved", rng.randint(0, under_authority)),
         ):
-            rows.append({"activity": self._catalogue_spelling("activity", code), "value": value})
+            rows.append({"activity": self.spell.catalogue_name("activity", code), "value": value})
         return rows
 
-    def _mistake(self, rows: list[dict], section: str) -> BadRow | None:
+    def _mistake(self, rows: list[Row], section: str) -> BadRow | None:
         """Sometimes spoil the row just added, the way communes do."""
         if not self.messy or self.rng.random() >= BAD_ROW_RATE:
             return None
@@ -391,49 +428,6 @@ class _Generator:
             row.pop("unit", None)
         row[column] = text
         return BadRow(section, len(rows), column, code)
-
-    # -- spellings ---------------------------------------------------------------
-
-    def _spelling(self, spellings) -> str:
-        return self.rng.choice(spellings) if self.messy else spellings[0]
-
-    def _catalogue_spelling(self, list_name: str, code: str) -> str:
-        row = self.catalogue.lookups[list_name].rows[code]
-        if not self.messy:
-            return row["name_vi"]
-        spellings = [code, row["name_vi"], row["name_en"], *row["aliases"].split("|")]
-        if list_name == "organization":  # names listing several organisations are split at , ;
-            spellings = [s for s in spellings if not set(",;|") & set(s)]
-        return self.rng.choice([s for s in spellings if s])
-
-    def _text(self, text: str) -> str:
-        if self.messy and self.rng.random() < 0.15:
-            return unicodedata.normalize("NFD", text)
-        return text
-
-    def _period_text(self, period: Period) -> str:
-        if not self.messy:
-            return period.label_vi
-        year = period.end.year
-        variants = {
-            "quarter": (period.label_vi, f"Q{period.end.month // 3}/{year}", period.code,
-                        f"quy {period.end.month // 3} nam {year}"),
-            "nine_months": (period.label_vi, f"9 tháng {year}", period.code, f"9 thang {year}"),
-            "year": (period.label_vi, f"năm {year}", str(year)),
-        }.get(period.kind, (period.label_vi, period.code))  # fmt: skip
-        return self.rng.choice(variants)
-
-    def _date_text(self, day: date) -> str:
-        if not self.messy:
-            return day.strftime("%d/%m/%Y")
-        return self.rng.choice(
-            (
-                day.strftime("%d/%m/%Y"),
-                day.isoformat(),
-                f"ngày {day.day} tháng {day.month} năm {day.year}",
-                day.strftime("%d-%m-%Y"),
-            )
-        )
 
 
 def _periods(map_version: str, count: int) -> list[Period]:
@@ -455,23 +449,23 @@ def _periods(map_version: str, count: int) -> list[Period]:
     return periods[:count]
 
 
-def _communes(units_csv: Path) -> list[_Unit]:
+def _communes(units_csv: Path) -> list[_Commune]:
     """Every commune of both maps, with its province and (old map) district, in code order."""
     with units_csv.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     units: dict[tuple[str, str], _Unit] = {}
-    communes = []
+    communes: list[_Commune] = []
     for level in ("province", "district", "commune"):
         for row in rows:
             if row["unit_level"] == level:
                 version = row["map_version"]
-                unit = units[(version, row["unit_code"])] = _Unit(
-                    row["unit_code"], row["unit_name"], row["unit_short_name"], row["unit_type"],
-                    version, units.get((version, row["province_code"])),
-                    units.get((version, row["district_code"])) if level == "commune" else None,
-                )  # fmt: skip
-                if level == "commune":
-                    communes.append(unit)
+                names = (row["unit_code"], row["unit_name"], row["unit_short_name"])
+                if level != "commune":
+                    units[(version, row["unit_code"])] = _Unit(*names, row["unit_type"], version)
+                    continue
+                province = units[(version, row["province_code"])]
+                district = units.get((version, row["district_code"]))
+                communes.append(_Commune(*names, row["unit_type"], version, province, district))
     return sorted(communes, key=lambda unit: (unit.map_version, unit.code))
 
 
@@ -479,7 +473,7 @@ def write_form(submissions: list[GeneratedSubmission], directory: Path, form: st
     """Every submission in one form: a workbook or a JSON file each, CSV exports by province."""
     directory.mkdir(parents=True, exist_ok=True)
     if form == "csv":
-        by_group: dict[str, list[dict]] = defaultdict(list)
+        by_group: dict[str, list[Submission]] = defaultdict(list)
         for generated in submissions:
             by_group[generated.group].append(generated.submission)
         return [

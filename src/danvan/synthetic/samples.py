@@ -11,14 +11,14 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from danvan.ingest.format.writers import write_csv, write_json, write_workbook
+from danvan.ingest.format.writers import Submission, write_csv, write_json, write_workbook
 
 
 def _nfd(text: str) -> str:
     return unicodedata.normalize("NFD", text)
 
 
-TRA_KA_2023 = {
+TRA_KA_2023: Submission = {
     "submission": {
         "reporting_unit_name": "Xã Trà Ka",
         "reporting_unit_level": "xã",
@@ -95,7 +95,7 @@ TAM_THANG_TEAM = {
     "recognition_year": 2023,
     "is_typical": "có",
 }
-TAM_THANG_2023 = {
+TAM_THANG_2023: Submission = {
     "submission": {
         "reporting_unit_name": "xa Tam Thang",  # typed without diacritics
         "reporting_unit_level": "commune",
@@ -129,7 +129,7 @@ TAM_THANG_2023 = {
     ],
 }
 
-GO_QUAO_TERM = {
+GO_QUAO_TERM: Submission = {
     "submission": {
         "reporting_unit_name": _nfd("Xã Gò Quao"),  # NFD, as some e-reporting systems send it
         "reporting_unit_level": "xã",
@@ -174,7 +174,7 @@ GO_QUAO_TERM = {
 }
 
 
-def _can_loc(period: str, submitted_on: str, canals_km: str, roads: str) -> dict:
+def _can_loc(period: str, submitted_on: str, canals_km: str, roads: str) -> Submission:
     return {
         "submission": {
             "reporting_unit_name": "H. Can Lộc",

@@ -33,29 +33,66 @@ TOPIC_INDICATORS = {
     "administrative_reform": ("households_helped",),
 }
 # (low, high, decimal places) of a quarter's value, by indicator or its canonical unit.
-VALUE_RANGES = {
-    "patrols": (10, 120, 0), "meals_served": (50, 600, 0), "team_members": (10, 60, 0),
-    "cases_detected": (0, 15, 0), "cases_supported_police": (0, 20, 0),
-    "lights_installed": (5, 80, 0), "ocop_stars": (3, 5, 0), "villages_new_rural_model": (1, 12, 0),
-    "households": (5, 150, 0), "km": (Decimal("0.1"), Decimal("5"), 1), "m2": (50, 3000, 0),
-    "ha": (Decimal("0.5"), Decimal("20"), 1), "VND": (5, 500, 0), "percent": (1, 15, 2),
-}  # fmt: skip
-DEFAULT_RANGE = (1, 12, 0)
+VALUE_RANGES: dict[str, tuple[int | Decimal, int | Decimal, int]] = {
+    "patrols": (10, 120, 0),
+    "meals_served": (50, 600, 0),
+    "team_members": (10, 60, 0),
+    "cases_detected": (0, 15, 0),
+    "cases_supported_police": (0, 20, 0),
+    "lights_installed": (5, 80, 0),
+    "ocop_stars": (3, 5, 0),
+    "villages_new_rural_model": (1, 12, 0),
+    "households": (5, 150, 0),
+    "km": (Decimal("0.1"), Decimal("5"), 1),
+    "m2": (50, 3000, 0),
+    "ha": (Decimal("0.5"), Decimal("20"), 1),
+    "VND": (5, 500, 0),
+    "percent": (1, 15, 2),
+}
+DEFAULT_RANGE: tuple[int | Decimal, int | Decimal, int] = (1, 12, 0)
 ACTIVITY_RANGES = {
-    "conferences": (1, 10), "conference_participants": (50, 800), "trainings": (1, 5),
-    "trainees": (20, 300), "citizens_received": (5, 120), "commendations_collective": (0, 5),
+    "conferences": (1, 10),
+    "conference_participants": (50, 800),
+    "trainings": (1, 5),
+    "trainees": (20, 300),
+    "citizens_received": (5, 120),
+    "commendations_collective": (0, 5),
     "commendations_individual": (0, 12),
-}  # fmt: skip
+}
 VILLAGES = (
-    "Thôn 1", "Thôn 2", "Thôn 3", "Thôn 5", "Thôn Đông", "Thôn Trung", "Ấp Tân Hòa", "Ấp 3",
-    "Tổ dân phố 4", "Tổ dân phố Hòa Bình", "Bản Nà Khoang", "Xóm Mới", "Khu phố 2", "Thôn Kim Đới",
-)  # fmt: skip
+    "Thôn 1",
+    "Thôn 2",
+    "Thôn 3",
+    "Thôn 5",
+    "Thôn Đông",
+    "Thôn Trung",
+    "Ấp Tân Hòa",
+    "Ấp 3",
+    "Tổ dân phố 4",
+    "Tổ dân phố Hòa Bình",
+    "Bản Nà Khoang",
+    "Xóm Mới",
+    "Khu phố 2",
+    "Thôn Kim Đới",
+)
 PEOPLE = (
-    "Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Văn Tám", "Phạm Thị Hoa", "Hoàng Văn Nam",
-    "Võ Thị Thu", "Đặng Văn Lợi", "Bùi Thị Hạnh", "Hồ Văn Minh", "Ngô Thị Mai",
-)  # fmt: skip
+    "Nguyễn Văn Hùng",
+    "Trần Thị Lan",
+    "Lê Văn Tám",
+    "Phạm Thị Hoa",
+    "Hoàng Văn Nam",
+    "Võ Thị Thu",
+    "Đặng Văn Lợi",
+    "Bùi Thị Hạnh",
+    "Hồ Văn Minh",
+    "Ngô Thị Mai",
+)
 ROLES = (
-    "Chủ tịch UBMTTQ xã", "Phó Chủ tịch UBND xã", "Bí thư Đảng ủy", "Trưởng khối Dân vận",
-    "Chủ tịch Hội Phụ nữ", "Công chức Văn phòng",
-)  # fmt: skip
+    "Chủ tịch UBMTTQ xã",
+    "Phó Chủ tịch UBND xã",
+    "Bí thư Đảng ủy",
+    "Trưởng khối Dân vận",
+    "Chủ tịch Hội Phụ nữ",
+    "Công chức Văn phòng",
+)
 # Mistakes communes make, each with the reason code the quarantine gives it.

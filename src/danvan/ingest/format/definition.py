@@ -69,7 +69,9 @@ class Section:
         return self._by_name[name]
 
 
-def _col(name: str, header_vi: str, kind: Kind, description: str, *, required: bool = False):
+def _col(
+    name: str, header_vi: str, kind: Kind, description: str, *, required: bool = False
+) -> Column:
     return Column(name, header_vi, kind, required, description)
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -67,6 +68,9 @@ KNOWN_MODELS_QUERIES = (
 )
 
 
+KnownModel = dict[str, Any]  # a model as last reported, by raw column name
+
+
 class TemplateError(ValueError):
     """The unit or period asked for cannot be put in a template."""
 
@@ -109,7 +113,7 @@ def template_choices(reference: ReferenceData, language: str) -> dict[str, list[
     return choices
 
 
-def known_models(url: str, unit_code: str) -> list[dict]:
+def known_models(url: str, unit_code: str) -> list[KnownModel]:
     """The unit's models as last reported: the published marts, else the raw rows."""
     with connect(url) as conn:
         for query in KNOWN_MODELS_QUERIES:
@@ -118,7 +122,7 @@ def known_models(url: str, unit_code: str) -> list[dict]:
             except psycopg.errors.UndefinedTable:
                 conn.rollback()
                 continue
-            names = [column.name for column in cursor.description]
+            names = [column.name for column in cursor.description or ()]
             models = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
             return sorted(models, key=lambda model: model["model_name"])
     return []
@@ -131,7 +135,7 @@ def write_template(
     *,
     seeds_dir: Path,
     language: str = "vi",
-    models: Sequence[dict] = (),
+    models: Sequence[KnownModel] = (),
 ) -> Template:
     """A workbook for ``unit`` (GSO code or unambiguous name) and ``period``, with ``models``."""
     try:
@@ -171,7 +175,9 @@ def write_template(
     return Template(path, match.unit_code, match.unit_name, reporting_period.code, len(rows))
 
 
-def _model_row(model: dict, unit_code: str, catalogue: Catalogue, language: str) -> dict:
+def _model_row(
+    model: KnownModel, unit_code: str, catalogue: Catalogue, language: str
+) -> dict[str, Any]:
     """A known model as the Models sheet shows it, in the template's spellings."""
     organizations = model["lead_organization_codes"] or []
     return {

@@ -17,14 +17,14 @@ rolls the table back and lands it through the row path, which decides.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Hashable, Iterator
 from functools import reduce
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from danvan.ingest.landing.cells import Invalid
+from danvan.ingest.landing.cells import CellError, Invalid, Problem, SubmissionIdentity
 from danvan.ingest.landing.outputs import IDENTITY, BoundOutput
 from danvan.ingest.landing.table import TableLanding
 from danvan.ingest.readers.contents import CsvSource, Table, is_blank
@@ -103,7 +103,7 @@ def _group_csv(
     landing: TableLanding, outputs: list[BoundOutput], cells: list[pa.Array], first_number: int
 ) -> bytes:
     size = len(cells[0])
-    rejected: dict[int, list] = {}  # row index in the group -> what is wrong with it
+    rejected: dict[int, list[Problem | CellError]] = {}  # row index in the group -> why
     _stray_cells(landing, cells, first_number)
     submission_ids, identities, identity_columns = _submissions(
         landing, cells, first_number, rejected
@@ -114,7 +114,7 @@ def _group_csv(
         pa.array(range(first_number, first_number + size), pa.int64()),
         *identity_columns,
     ]
-    errors: dict[int, list] = {}  # row index -> the errors in its inputs, output by output
+    errors: dict[int, list[Problem | CellError]] = {}  # row -> its inputs' errors, by output
     for output in outputs:
         columns += _output_columns(output, cells, submission_ids, identities, errors)
     rejected.update((index, found) for index, found in errors.items() if index not in rejected)
@@ -127,7 +127,8 @@ def _group_csv(
     landing.loaded += good.num_rows
     sink = pa.BufferOutputStream()
     pacsv.write_csv(good, sink, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
-    return sink.getvalue().to_pybytes()
+    csv_bytes: bytes = sink.getvalue().to_pybytes()
+    return csv_bytes
 
 
 def _stray_cells(landing: TableLanding, cells: list[pa.Array], first_number: int) -> None:
@@ -146,13 +147,18 @@ def _stray_cells(landing: TableLanding, cells: list[pa.Array], first_number: int
 
 
 def _submissions(
-    landing: TableLanding, cells: list[pa.Array], first_number: int, rejected: dict[int, list]
-) -> tuple[pa.Array, list, list[pa.Array]]:
+    landing: TableLanding,
+    cells: list[pa.Array],
+    first_number: int,
+    rejected: dict[int, list[Problem | CellError]],
+) -> tuple[pa.Array, list[SubmissionIdentity | None], list[pa.Array]]:
     """Per row, which distinct submission it names; the submissions; the identity columns."""
     arrays = [cells[p] for p in landing.identity_positions]
     ids, firsts = _distinct(arrays, len(cells[0]))
     keys = zip(*(array.take(firsts).to_pylist() for array in arrays), strict=True)
-    identities, texts, problems = [], [], {}
+    identities: list[SubmissionIdentity | None] = []
+    texts: list[tuple[str | None, ...]] = []
+    problems: dict[int, Invalid[Problem]] = {}
     for index, (first, key) in enumerate(zip(firsts.to_pylist(), keys, strict=True)):
         found = landing.submission(first_number + first, key)
         if isinstance(found, Invalid):
@@ -179,8 +185,8 @@ def _output_columns(
     output: BoundOutput,
     cells: list[pa.Array],
     submission_ids: pa.Array,
-    identities: list,
-    errors: dict[int, list],
+    identities: list[SubmissionIdentity | None],
+    errors: dict[int, list[Problem | CellError]],
 ) -> list[pa.Array]:
     """An output's raw columns for every row; the errors of rows with invalid inputs."""
     size = len(cells[0])
@@ -189,12 +195,13 @@ def _output_columns(
         arrays.insert(0, submission_ids)
     ids, firsts = _distinct(arrays, size)
     present = iter(zip(*(array.take(firsts).to_pylist() for array in arrays), strict=True))
-    judgements, invalid = [], {}
-    for index, found in enumerate(present):
-        found = iter(found)
+    judgements: list[tuple[str | None, ...]] = []
+    invalid: dict[int, tuple[CellError, ...]] = {}
+    for index, combination in enumerate(present):
+        found = iter(combination)
         identity = identities[next(found)] if output.uses_identity else None
         inputs = tuple(None if p is None else next(found) for p in output.positions)
-        key = inputs[0] if len(inputs) == 1 else inputs
+        key: Hashable = inputs[0] if len(inputs) == 1 else inputs
         if output.uses_identity:
             if identity is None:  # the row is rejected for its submission already
                 judgements.append((None,) * output.width)
@@ -210,11 +217,14 @@ def _output_columns(
     return [pa.array(column, pa.string()).take(ids) for column in zip(*judgements, strict=True)]
 
 
-def _rows_of(ids: pa.Array, combinations: dict[int, object]) -> list[int]:
+def _rows_of(ids: pa.Array, combinations: Collection[int]) -> list[int]:
     """The rows holding any of these combinations (usually none)."""
     if not combinations:
         return []
-    return pc.indices_nonzero(pc.is_in(ids, pa.array(list(combinations), pa.int64()))).to_pylist()
+    rows: list[int] = pc.indices_nonzero(
+        pc.is_in(ids, pa.array(list(combinations), pa.int64()))
+    ).to_pylist()
+    return rows
 
 
 def _distinct(arrays: list[pa.Array], size: int) -> tuple[pa.Array, pa.Array]:

@@ -26,9 +26,17 @@ from danvan.ingest.readers import read_submission_file
 from danvan.ingest.readers.contents import FileRejected, StrayCell, Table, excerpt
 
 QUARANTINE_COLUMNS = (
-    "file_id", "file_name", "sheet", "row_number", "column_name", "value_text", "reason_code",
-    "reason_en", "reason_vi", "row_values",
-)  # fmt: skip
+    "file_id",
+    "file_name",
+    "sheet",
+    "row_number",
+    "column_name",
+    "value_text",
+    "reason_code",
+    "reason_en",
+    "reason_vi",
+    "row_values",
+)
 
 
 @dataclass
@@ -73,9 +81,11 @@ def land_file(conn: psycopg.Connection, path: Path, judgements: Judgements) -> F
         content_sha256 = sha256_of(path)
     except OSError as error:  # gone or unreadable since it was listed: nothing to record
         return FileResult(
-            name, "rejected", reason=f"[unreadable] the file cannot be read: {error.strerror}",
+            name,
+            "rejected",
+            reason=f"[unreadable] the file cannot be read: {error.strerror}",
             reason_vi=f"không đọc được tệp: {error.strerror}",
-        )  # fmt: skip
+        )
     seen = conn.execute(
         "select status, reason_en, reason_vi from raw.files where content_sha256 = %s",
         [content_sha256],
@@ -108,9 +118,15 @@ def record_rejected(
             """insert into raw.files (file_name, content_sha256, byte_size, file_format, status,
                    reason_en, reason_vi) values (%s, %s, %s, %s, 'rejected', %s, %s)
                on conflict (content_sha256) do nothing""",
-            [name, content_sha256, path.stat().st_size, excerpt(path.suffix.lower().lstrip("."), 20),
-             excerpt(reason_en, 2000), excerpt(reason_vi, 2000)],
-        )  # fmt: skip
+            [
+                name,
+                content_sha256,
+                path.stat().st_size,
+                excerpt(path.suffix.lower().lstrip("."), 20),
+                excerpt(reason_en, 2000),
+                excerpt(reason_vi, 2000),
+            ],
+        )
 
 
 def _land(
@@ -122,11 +138,13 @@ def _land(
     judgements: Judgements,
 ) -> FileResult:
     contents = read_submission_file(path)
-    file_id = conn.execute(
+    registered = conn.execute(
         """insert into raw.files (file_name, content_sha256, byte_size, file_format, status,
                sections) values (%s, %s, %s, %s, 'loaded', %s) returning file_id""",
         [name, content_sha256, size, contents.file_format, list(contents.sections)],
-    ).fetchone()[0]
+    ).fetchone()
+    assert registered is not None  # insert … returning: one row
+    file_id: int = registered[0]
     problems: list[Problem] = []
     stray = list(contents.stray)
     identities: dict[tuple[object, ...], tuple[SubmissionIdentity, str, int]] = {}
@@ -198,15 +216,35 @@ def _quarantine(
     stray: list[StrayCell],
 ) -> None:
     entries = [
-        (file_id, file_name, p.sheet, p.row_number, p.column, p.value_text, p.code, p.reason_en,
-         p.reason_vi, p.row_values)
+        (
+            file_id,
+            file_name,
+            p.sheet,
+            p.row_number,
+            p.column,
+            p.value_text,
+            p.code,
+            p.reason_en,
+            p.reason_vi,
+            p.row_values,
+        )
         for p in problems
-    ]  # fmt: skip
+    ]
     entries += [
-        (file_id, file_name, s.sheet, s.row_number, s.column, s.value, s.code,
-         STRAY_REASONS[s.code][0], STRAY_REASONS[s.code][1], None)
+        (
+            file_id,
+            file_name,
+            s.sheet,
+            s.row_number,
+            s.column,
+            s.value,
+            s.code,
+            STRAY_REASONS[s.code][0],
+            STRAY_REASONS[s.code][1],
+            None,
+        )
         for s in stray
-    ]  # fmt: skip
+    ]
     lines = ("\t".join(map(copy_field, entry)) for entry in entries)
     copy_lines(conn, "audit.quarantine", QUARANTINE_COLUMNS, lines)
 

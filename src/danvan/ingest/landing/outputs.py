@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from danvan.ingest.format import ACTIVITIES, CONTRIBUTIONS, INDICATORS, MODELS, Column
 from danvan.ingest.landing.cells import (
@@ -27,22 +27,32 @@ from danvan.ingest.landing.cells import (
     SubmissionIdentity,
 )
 from danvan.ingest.landing.copy_text import copy_field, value_text
-from danvan.ingest.readers.contents import Table
+from danvan.ingest.readers.contents import Cell, Table
 from danvan.text import search_key
 
 LINEAGE = ("file_id", "sheet", "row_number")
 IDENTITY = ("reporting_unit_code", "period_code", "submitted_on")
 SUBMISSION_COLUMNS = (
-    *LINEAGE, *IDENTITY, "reporting_unit_level", "reporting_unit_name_sent", "unit_match_method",
-    "map_version", "province_code", "period_kind", "period_start", "period_end", "submitter", "notes",
-)  # fmt: skip
+    *LINEAGE,
+    *IDENTITY,
+    "reporting_unit_level",
+    "reporting_unit_name_sent",
+    "unit_match_method",
+    "map_version",
+    "province_code",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "submitter",
+    "notes",
+)
 CACHE_ENTRIES = 200_000  # per output; a full cache starts over
 
 
 Values = tuple[Any, ...]  # typed values, one per raw column of an output
 Judgement = Values | Invalid[CellError]
 # (cell judge, the row's submission, typed inputs by name) -> one value per raw column
-Build = Callable[[CellJudge, SubmissionIdentity, dict[str, Any]], Values]
+Build = Callable[[CellJudge, SubmissionIdentity | None, dict[str, Any]], Values]
 
 
 @dataclass(frozen=True)
@@ -60,22 +70,29 @@ def _as_is(name: str, column: str | None = None) -> Output:
 
 
 def _model_reference(
-    cells: CellJudge, identity: SubmissionIdentity, values: dict[str, Any]
+    cells: CellJudge, identity: SubmissionIdentity | None, values: dict[str, Any]
 ) -> Values:
     code, name = values["model_code"], values["model_name"]
     if code is None and name is None:
         raise CellError(
-            "model_missing", "give the model's code or name", "cần ghi mã hoặc tên mô hình",
+            "model_missing",
+            "give the model's code or name",
+            "cần ghi mã hoặc tên mô hình",
             column="model_code",
-        )  # fmt: skip
+        )
     return code, name, search_key(name) if name else None
 
 
-def _model_name(cells: CellJudge, identity: SubmissionIdentity, values: dict[str, Any]) -> Values:
+def _model_name(
+    cells: CellJudge, identity: SubmissionIdentity | None, values: dict[str, Any]
+) -> Values:
     return values["model_name"], search_key(values["model_name"])
 
 
-def _host_commune(cells: CellJudge, identity: SubmissionIdentity, values: dict[str, Any]) -> Values:
+def _host_commune(
+    cells: CellJudge, identity: SubmissionIdentity | None, values: dict[str, Any]
+) -> Values:
+    assert identity is not None  # the output uses its submission: every key names one
     if values["host_commune"] is not None:
         return (cells.host_commune(values["host_commune"], identity),)
     if identity.reporting_unit_level == "commune":
@@ -84,7 +101,7 @@ def _host_commune(cells: CellJudge, identity: SubmissionIdentity, values: dict[s
 
 
 def _recognition_level(
-    cells: CellJudge, identity: SubmissionIdentity, values: dict[str, Any]
+    cells: CellJudge, identity: SubmissionIdentity | None, values: dict[str, Any]
 ) -> Values:
     level = values["recognition_level"]
     if level is not None and level not in RECOGNITION_LEVELS:
@@ -97,7 +114,9 @@ def _recognition_level(
 
 
 def _quantity(value_column: str, with_unit: bool) -> Build:
-    def build(cells: CellJudge, identity: SubmissionIdentity, values: dict[str, Any]) -> Values:
+    def build(
+        cells: CellJudge, identity: SubmissionIdentity | None, values: dict[str, Any]
+    ) -> Values:
         value, unit, qualifier = cells.quantity(values[value_column], values.get("unit"))
         return (value, unit, qualifier) if with_unit else (value, qualifier)
 
@@ -202,7 +221,7 @@ class BoundOutput:
         return judgement.errors if isinstance(judgement, Invalid) else ()
 
     def _judge_copy(self, key: Hashable) -> str | Invalid[CellError]:
-        if self.uses_identity and key[0] is None:  # type: ignore[index]  # (submission, input)
+        if self.uses_identity and cast(tuple[object, object], key)[0] is None:
             return ""  # the row is rejected for its submission: nothing to judge
         values = self.judge(key)
         judgement = values if isinstance(values, Invalid) else "\t".join(map(copy_field, values))
@@ -306,16 +325,16 @@ class Judgements:
         """The typed values of an output for one input, or the errors found in the input."""
         if output.build is None:  # one format column, as sent
             try:
-                return (self.cells.cell(columns[0], key),)
+                return (self.cells.cell(columns[0], cast(Cell, key)),)
             except CellError as error:
                 return Invalid((error.at(columns[0].name),))
         identity = None
         if output.uses_identity:
-            identity, key = key  # type: ignore[misc]  # (submission, input)
-        cells = key if len(columns) > 1 else (key,)
-        values = {}
-        errors = []
-        for column, cell in zip(columns, cells, strict=True):  # type: ignore[call-overload]
+            identity, key = cast(tuple[SubmissionIdentity, Hashable], key)
+        cells = cast(tuple[Cell, ...], key) if len(columns) > 1 else (cast(Cell, key),)
+        values: dict[str, Any] = {}
+        errors: list[CellError] = []
+        for column, cell in zip(columns, cells, strict=True):
             try:
                 values[column.name] = self.cells.cell(column, cell)
             except CellError as error:
@@ -323,6 +342,6 @@ class Judgements:
         if errors:
             return Invalid(tuple(errors))
         try:
-            return output.build(self.cells, identity, values)  # type: ignore[arg-type]
+            return output.build(self.cells, identity, values)
         except CellError as error:
             return Invalid((error if error.column else error.at(output.inputs[0]),))

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterator, Sequence
 from itertools import compress, islice, repeat
-from typing import Any
+from typing import Any, cast
 
 from danvan.ingest.landing.cells import CellError, Invalid, Problem, SubmissionIdentity
 from danvan.ingest.landing.copy_text import CHUNK_ROWS, copy_field
 from danvan.ingest.landing.outputs import BoundOutput
-from danvan.ingest.landing.table import TableLanding
+from danvan.ingest.landing.table import Named, TableLanding
 from danvan.ingest.readers.contents import is_blank
 
 Cells = Sequence[Any]  # a row's cells, by position
@@ -37,7 +37,7 @@ def copy_text_chunks(landing: TableLanding) -> Iterator[str]:
 
 def _chunk_lines(
     landing: TableLanding,
-    batch: list[tuple[int, list[Any]]],
+    batch: list[tuple[int, Cells]],
     outputs: list[BoundOutput],
     prefix: str,
 ) -> list[str]:
@@ -62,12 +62,14 @@ def _chunk_lines(
             for index, key in enumerate(keys):
                 if key in output.invalid and index not in by_submission:
                     rejected.setdefault(index, []).extend(output.errors(key))
-    good = zip(repeat(prefix), map(str, numbers), identity_texts, *texts, strict=False)
+    good: Iterator[tuple[str, ...]] = zip(  # only COPY texts in the rows kept
+        repeat(prefix), map(str, numbers), identity_texts, *texts, strict=False
+    )
     if rejected:
         for index in sorted(rejected):
             landing.reject(numbers[index], cells[index], rejected[index])
         good = compress(good, [index not in rejected for index in range(len(numbers))])
-    return list(map("\t".join, good))  # type: ignore[arg-type]  # only str in good rows
+    return list(map("\t".join, good))
 
 
 def _chunk_submissions(
@@ -86,6 +88,7 @@ def _chunk_submissions(
     if header is not None:
         return [header] * size, [landing.judgements.identity_text(header)] * size
     keys = list(map(landing.identity_cells, cells))
+    found: list[Named | Invalid[Problem] | tuple[None, str] | None]
     found = list(map(landing.submissions.get, keys))
     if None in found:
         for index, submission in enumerate(found):
@@ -96,8 +99,8 @@ def _chunk_submissions(
         for index, submission in enumerate(found):
             if isinstance(submission, Invalid):
                 rejected[index] = list(submission.errors)
-                found[index] = (None, "")  # type: ignore[assignment]
-    named: list[tuple[SubmissionIdentity | None, str]] = found  # type: ignore[assignment]
+                found[index] = (None, "")
+    named = cast(list[tuple[SubmissionIdentity | None, str]], found)  # each row names one now
     return [submission[0] for submission in named], [submission[1] for submission in named]
 
 
@@ -120,7 +123,11 @@ def _placed(landing: TableLanding, number: int, row: Cells) -> list[Any]:
 
 def _header_invalid(sheet: str, number: int) -> Problem:
     return Problem(
-        sheet, number, "", "", "submission_invalid",
+        sheet,
+        number,
+        "",
+        "",
+        "submission_invalid",
         "not loaded because the submission header (unit, period, date) is invalid; see its errors",
         "chưa nạp vì phần thông tin chung (đơn vị, kỳ, ngày gửi) có lỗi; xem các lỗi của phần đó",
-    )  # fmt: skip
+    )

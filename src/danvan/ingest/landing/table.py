@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from danvan.ingest.format import SUBMISSION
 from danvan.ingest.landing.cells import (
@@ -23,7 +23,7 @@ from danvan.ingest.landing.cells import (
     row_json,
 )
 from danvan.ingest.landing.outputs import Judgements
-from danvan.ingest.readers.contents import SheetRow, StrayCell, Table, excerpt, is_blank
+from danvan.ingest.readers.contents import Cell, SheetRow, StrayCell, Table, excerpt, is_blank
 
 # A submission named by a row, with its identity's COPY text.
 Named = tuple[SubmissionIdentity, str]
@@ -55,7 +55,9 @@ class TableLanding:
         self.invalid_submissions: set[Hashable] = set()  # keys of Invalid submissions
         positions = [p for p, name in enumerate(table.columns) if name in SUBMISSION.column_names]
         self.identity_positions = positions
-        self._identity_names = [table.columns[p] for p in positions]
+        self._identity_names = [
+            name for name in table.columns if name is not None and name in SUBMISSION.column_names
+        ]
         self.identity_cells: Callable[[Sequence[object]], Hashable] = (
             itemgetter(*positions)
             if len(positions) > 1
@@ -68,7 +70,7 @@ class TableLanding:
         found = self.submissions.get(key)
         if found is not None:
             return found
-        cells = dict(zip(self._identity_names, key, strict=True))  # type: ignore[call-overload]
+        cells = dict(zip(self._identity_names, cast(tuple[Cell, ...], key), strict=True))
         identity = self.judgements.cells.identity(
             SheetRow(SUBMISSION.name, self.table.sheet, number, cells)
         )

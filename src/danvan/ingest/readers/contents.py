@@ -10,9 +10,9 @@ do not matter).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from danvan.ingest.format import SECTIONS_BY_NAME, SUBMISSION, Section
@@ -21,7 +21,7 @@ from danvan.text import header_key
 MAX_CELL_CHARS = 32_767  # Excel's own limit per cell
 EXCERPT_CHARS = 200  # how much of a long value is quoted back in reasons and quarantine
 
-CellValue = str | int | float | bool | date | datetime | None
+CellValue = str | int | float | bool | date | datetime | time | timedelta | None
 
 
 class FileRejected(Exception):
@@ -36,9 +36,12 @@ class FileRejected(Exception):
 
 @dataclass(frozen=True)
 class NestedValue:
-    """A JSON list or object where one value belongs (hashable; records refuse it)."""
+    """A JSON list or object where one value belongs (hashable; landing refuses it)."""
 
     json_text: str
+
+
+Cell = CellValue | NestedValue  # one cell as a reader found it
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ class Table:
     sheet: str
     columns: tuple[str | None, ...]  # the format column at each position; None: not loaded
     titles: tuple[str, ...]  # the header as written, to name cells that are not loaded
-    rows: Iterable[tuple[int, list]]  # (row number as the sender sees it, cells by position)
+    rows: Iterable[tuple[int, Sequence[Cell]]]  # (row number as the sender sees it, cells)
     unplaced: dict[int, str] = field(default_factory=dict)  # position -> why it is not loaded
     csv_source: CsvSource | None = None  # a UTF-8 CSV file, which Arrow may read instead
 
@@ -138,7 +141,7 @@ SHEET_ALIASES = {
 
 
 def place_columns(
-    titles: list, aliases: dict[str, str], allowed: Iterable[str]
+    titles: Sequence[object], aliases: dict[str, str], allowed: Iterable[str]
 ) -> tuple[tuple[str | None, ...], dict[int, str]]:
     """The format column under each title, and why the other positions are not loaded."""
     allowed = set(allowed)

@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from danvan.ingest.format import CSV_IDENTITY_COLUMNS, ROW_SECTIONS, SUBMISSION, Section
 from danvan.ingest.readers.contents import (
@@ -27,6 +28,11 @@ from danvan.ingest.readers.contents import (
     place_columns,
 )
 
+if TYPE_CHECKING:
+    from _csv import _reader as CsvReader
+
+    from _typeshed import WriteableBuffer
+
 MAX_CSV_LINE_BYTES = 4 * 1024 * 1024
 CSV_DELIMITERS = (",", ";", "\t")
 
@@ -36,7 +42,7 @@ def read_csv(path: Path) -> FileContents:
     sheet = excerpt(path.name, 255)  # the file name is the rows' sheet in their lineage
     handle = path.open("rb", buffering=0)
     try:
-        reader, utf16 = _csv_reader(handle)
+        reader, delimiter, utf16 = _csv_reader(handle)
         header = next(reader, None)
         if header is None:
             raise FileRejected(
@@ -59,7 +65,7 @@ def read_csv(path: Path) -> FileContents:
         raise
     table = Table(section, sheet, columns, tuple(header), _CsvRecords(handle, reader), unplaced)
     if not utf16:
-        table.csv_source = CsvSource(path, reader.dialect.delimiter)
+        table.csv_source = CsvSource(path, delimiter)
     return FileContents("csv", (SUBMISSION.name, section.name), tables=[table])
 
 
@@ -78,9 +84,9 @@ def _csv_section(path: Path) -> Section:
     )
 
 
-def _csv_reader(handle) -> tuple[Iterator[list[str]], bool]:
-    """A csv reader over the file as text: UTF-8 (BOM or not) or UTF-16 with a BOM; and
-    whether it is UTF-16."""
+def _csv_reader(handle: io.FileIO) -> tuple[CsvReader, str, bool]:
+    """A csv reader over the file as text: UTF-8 (BOM or not) or UTF-16 with a BOM; its
+    delimiter; and whether it is UTF-16."""
     head = handle.read(4)
     handle.seek(0)
     utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
@@ -89,13 +95,13 @@ def _csv_reader(handle) -> tuple[Iterator[list[str]], bool]:
     first_line = buffered.peek(1 << 16).split(b"\n", 1)[0].decode(encoding, "replace")
     delimiter = max(CSV_DELIMITERS, key=first_line.count)
     text = io.TextIOWrapper(buffered, encoding, newline="")
-    return csv.reader(text, delimiter=delimiter), utf16
+    return csv.reader(text, delimiter=delimiter), delimiter, utf16
 
 
 class _CsvRecords:
     """(record number, fields) from record 2 on; read errors reject the file."""
 
-    def __init__(self, handle, reader) -> None:
+    def __init__(self, handle: io.FileIO, reader: CsvReader) -> None:
         self._handle = handle
         self._reader = reader
 
@@ -116,7 +122,7 @@ class _CsvRecords:
 class _GuardedBytes(io.RawIOBase):
     """The file's bytes, refusing NUL bytes (binary data) and overlong lines as they stream."""
 
-    def __init__(self, handle, *, refuse_nul: bool) -> None:
+    def __init__(self, handle: io.FileIO, *, refuse_nul: bool) -> None:
         self._handle = handle
         self._refuse_nul = refuse_nul
         self._line_bytes = 0
@@ -124,8 +130,9 @@ class _GuardedBytes(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
-        data = self._handle.read(min(len(buffer), 1 << 20))
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer)
+        data = self._handle.read(min(len(view), 1 << 20))
         if self._refuse_nul and b"\x00" in data:
             raise FileRejected(
                 "binary_content",
@@ -143,7 +150,7 @@ class _GuardedBytes(io.RawIOBase):
             self._check_line()
             self._line_bytes = len(data) - last_newline - 1
         self._check_line()
-        buffer[: len(data)] = data
+        view[: len(data)] = data
         return len(data)
 
     def _check_line(self) -> None:

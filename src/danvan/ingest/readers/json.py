@@ -7,7 +7,7 @@ from pathlib import Path
 
 from danvan.ingest.format import FORMAT_VERSION, ROW_SECTIONS, SECTIONS_BY_NAME, SUBMISSION, Section
 from danvan.ingest.readers.contents import (
-    CellValue,
+    Cell,
     FileContents,
     FileRejected,
     NestedValue,
@@ -50,6 +50,7 @@ def read_json(path: Path) -> FileContents:
             f"không hỗ trợ format_version {excerpt(str(version))}; phiên bản hiện hành là {FORMAT_VERSION}",
         )
     contents = FileContents("json", tuple(section.name for section in (SUBMISSION, *ROW_SECTIONS)))
+    tables: list[Table] = []
     known = {"format_version", "$schema", *SECTIONS_BY_NAME}
     for key, value in document.items():
         if key not in known:
@@ -72,7 +73,7 @@ def read_json(path: Path) -> FileContents:
                 f"'{section.name}' must be a list of objects",
                 f"mục '{section.name}' phải là một danh sách",
             )
-        rows = []
+        rows: list[tuple[int, list[Cell]]] = []
         for position, item in enumerate(items, start=1):
             if not isinstance(item, dict):
                 contents.stray.append(
@@ -81,12 +82,17 @@ def read_json(path: Path) -> FileContents:
                 continue
             _json_unknown_keys(contents, section, section.name, position, item)
             rows.append((position, [_json_cell(item.get(name)) for name in section.column_names]))
-        contents.tables.append(Table(section, section.name, section.column_names, (), rows))
+        tables.append(Table(section, section.name, section.column_names, (), rows))
+    contents.tables = tables
     return contents
 
 
 def _json_unknown_keys(
-    contents: FileContents, section: Section, sheet: str, position: int | None, item: dict
+    contents: FileContents,
+    section: Section,
+    sheet: str,
+    position: int | None,
+    item: dict[str, object],
 ) -> None:
     for key, value in item.items():
         if key not in section.column_names:
@@ -95,13 +101,13 @@ def _json_unknown_keys(
             )
 
 
-def _json_cell(value: object) -> CellValue | NestedValue:
+def _json_cell(value: object) -> Cell:
     if isinstance(value, bool):
         # As text: True == 1 would make a boolean and a number share one judgement.
         return "true" if value else "false"
-    if isinstance(value, dict | list):
-        return NestedValue(_json_excerpt(value))
-    return value
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return NestedValue(_json_excerpt(value))  # a list or an object
 
 
 def _json_excerpt(value: object) -> str:

@@ -9,9 +9,10 @@ checking the next sheet and landing the sheets already parsed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from danvan.ingest.format import ROW_SECTIONS, SECTIONS_BY_NAME, SUBMISSION, Section
 from danvan.ingest.readers.contents import (
@@ -31,6 +32,9 @@ from danvan.ingest.readers.contents import (
 )
 from danvan.ingest.readers.xlsx_guard import MAX_SHEET_CELLS, CheckedWorkbook, sheet_too_large
 from danvan.text import header_key
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineSheet, CalamineWorkbook
 
 HEADER_SEARCH_ROWS = 15
 IGNORED_SHEETS = {"huong dan", "instructions", "danh muc", "lists"}
@@ -80,20 +84,20 @@ class _SheetLoader:
         self._errors = (CalamineError, ValueError)
         container = CheckedWorkbook(path)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx")
-        self._workbook = None
+        self._workbook: CalamineWorkbook | None = None
         try:
             with self._unreadable_as_rejected():
-                self._workbook = CalamineWorkbook.from_path(str(path))
+                workbook = self._workbook = CalamineWorkbook.from_path(str(path))
                 self.names = [
                     meta.name
-                    for meta in self._workbook.sheets_metadata
+                    for meta in workbook.sheets_metadata
                     if meta.typ == SheetTypeEnum.WorkSheet
                     and header_key(meta.name) not in IGNORED_SHEETS
                 ]
-            self._sheets = {}
+            self._sheets: dict[str, Future[tuple[CalamineSheet, bool]]] = {}
             for name in self.names:
                 has_booleans = container.check_sheet(name)
-                self._sheets[name] = self._worker.submit(self._parse, name, has_booleans)
+                self._sheets[name] = self._worker.submit(_parsed, workbook, name, has_booleans)
             container.check_rest()
         except BaseException:
             self.close()
@@ -101,9 +105,6 @@ class _SheetLoader:
         finally:
             container.close()
         self._grids: dict[str, Grid] = {}
-
-    def _parse(self, name: str, has_booleans: bool):
-        return self._workbook.get_sheet_by_name(name), has_booleans
 
     @contextmanager
     def _unreadable_as_rejected(self) -> Iterator[None]:
@@ -137,12 +138,18 @@ class _SheetLoader:
             self._workbook.close()
 
 
-def _grid(sheet, has_booleans: bool) -> Grid:
+def _parsed(
+    workbook: CalamineWorkbook, name: str, has_booleans: bool
+) -> tuple[CalamineSheet, bool]:
+    return workbook.get_sheet_by_name(name), has_booleans
+
+
+def _grid(sheet: CalamineSheet, has_booleans: bool) -> Grid:
     """Cells from A1 (so row numbers match Excel), merged ranges filled from their top-left cell."""
     end = sheet.end
     if end is not None and (end[0] + 1) * (end[1] + 1) > MAX_SHEET_CELLS:
         raise sheet_too_large(sheet.name, f"cells up to {column_letter(end[1])}{end[0] + 1}")
-    rows = sheet.to_python(skip_empty_area=False)
+    rows = cast(Grid, sheet.to_python(skip_empty_area=False))
     if has_booleans:
         # As text: True == 1 would make a boolean and a number share one judgement.
         for row in rows:
@@ -206,7 +213,9 @@ def _find_header(section: Section, grid: Grid) -> int | None:
 def _tabular_sheet(section: Section, sheet: str, grid: Grid) -> Table:
     header_index = _find_header(section, grid)
     if header_index is None:  # named like a section, but no row names its required columns
-        raise missing_columns(f"sheet '{sheet}'", section, ())
+        rejection = missing_columns(f"sheet '{sheet}'", section, ())
+        assert rejection is not None  # every section has required columns
+        raise rejection
     titles = [cell_text_of(cell) for cell in grid[header_index]]
     columns, unplaced = place_columns(titles, COLUMN_ALIASES[section.name], section.column_names)
     rows = ((index + 1, grid[index]) for index in range(header_index + 1, len(grid)))

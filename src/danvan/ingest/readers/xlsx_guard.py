@@ -133,15 +133,15 @@ class CheckedWorkbook:
         except (KeyError, ValueError, ElementTree.ParseError):
             return {}  # calamine decides whether the workbook can be read
         targets = {
-            relation.get("Id"): relation.get("Target", "")
+            relation.get("Id", ""): relation.get("Target", "")
             for relation in relations
             if relation.tag.endswith("Relationship")
         }
         parts = {}
         for sheet in workbook.iter():
             if sheet.tag.endswith("}sheet"):
-                target = targets.get(sheet.get(f"{{{_OFFICE_RELATIONSHIPS}}}id"), "")
-                parts[sheet.get("name")] = (
+                target = targets.get(sheet.get(f"{{{_OFFICE_RELATIONSHIPS}}}id", ""), "")
+                parts[sheet.get("name", "")] = (
                     target.lstrip("/") if target.startswith("/") else f"xl/{target}"
                 )
         return parts
@@ -154,7 +154,9 @@ def _is_sheet(name: str) -> bool:
     return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 
-def _check_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int):
+def _check_member(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int
+) -> tuple[int, bool]:
     """Decompress with a cap (declared sizes can lie); check XML prologues and sheet extents."""
     name = member.filename
     is_xml = name.endswith((".xml", ".rels", ".vml"))

@@ -42,7 +42,7 @@ def _date_error(text: object, why_en: str, why_vi: str) -> ValueParseError:
     )
 
 
-def _excel_date(serial: int | float | Decimal) -> date:
+def _excel_date(serial: object) -> date:
     if isinstance(serial, bool) or not isinstance(serial, int | float | Decimal):
         raise _date_error(serial, "not a date", "không phải ngày tháng")
     amount = decimal_from_number(serial)
@@ -96,7 +96,7 @@ def _parse_date_text(text: str) -> date:
     raise _date_error(text, "unknown date format", "không đúng định dạng ngày")
 
 
-def parse_date(text: str | date | datetime | int | float | Decimal) -> date:
+def parse_date(text: object) -> date:
     """A calendar date: day first, four-digit years, or an Excel serial number (1900 system)."""
     if isinstance(text, datetime):
         return text.date()

@@ -78,14 +78,26 @@ _PREFIX_QUALIFIERS: dict[str, str] = {
         "more_than": ("hơn", "trên", "more than", "over", ">"),
         "less_than": ("dưới", "ít hơn", "less than", "fewer than", "under", "<"),
         "about": (
-            "khoảng", "gần", "xấp xỉ", "ước", "ước tính", "ước khoảng", "about",
-            "approximately", "approx.", "around", "nearly", "almost", "~", "≈",
+            "khoảng",
+            "gần",
+            "xấp xỉ",
+            "ước",
+            "ước tính",
+            "ước khoảng",
+            "about",
+            "approximately",
+            "approx.",
+            "around",
+            "nearly",
+            "almost",
+            "~",
+            "≈",
         ),
         "at_least": ("ít nhất", "tối thiểu", "at least", ">=", "≥"),
         "at_most": ("tối đa", "không quá", "at most", "<=", "≤"),
     }.items()
     for spelling in _with_folded(spellings)
-}  # fmt: skip
+}
 # "từ 2 … trở lên": "từ" opens a range that only a trailing qualifier closes.
 _RANGE_OPENERS = frozenset(_with_folded(("từ", "from")))
 _TRAILING_QUALIFIERS = {
@@ -127,6 +139,7 @@ def number_error(text: object, why_en: str, why_vi: str) -> ValueParseError:
 
 
 def decimal_from_number(value: object) -> Decimal:
+    """An int, float or Decimal as a Decimal; anything else is not a number."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise number_error(value, "not a number", "không phải là số")
     if isinstance(value, int):
@@ -267,9 +280,7 @@ def _parse_number_text(text: str, suffixes: frozenset[str]) -> ParsedNumber:
     return ParsedNumber(tidy(scanned.value), scanned.qualifier)
 
 
-def parse_number(
-    text: str | int | float | Decimal, suffixes: frozenset[str] = frozenset()
-) -> ParsedNumber:
+def parse_number(text: object, suffixes: frozenset[str] = frozenset()) -> ParsedNumber:
     """A number and its qualifier, by the rules of the module docstring; ``suffixes``: words
     allowed after it (lower case, NFC)."""
     if isinstance(text, str):

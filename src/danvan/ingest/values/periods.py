@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -47,37 +48,52 @@ class Period:
     def of_month(cls, year: int, month: int) -> Period:
         last = calendar.monthrange(year, month)[1]
         return cls(
-            "month", date(year, month, 1), date(year, month, last),
-            f"{year}-{month:02d}", f"Tháng {month}/{year}",
-        )  # fmt: skip
+            "month",
+            date(year, month, 1),
+            date(year, month, last),
+            f"{year}-{month:02d}",
+            f"Tháng {month}/{year}",
+        )
 
     @classmethod
     def of_quarter(cls, year: int, quarter: int) -> Period:
         first = 3 * quarter - 2
         last = calendar.monthrange(year, first + 2)[1]
         return cls(
-            "quarter", date(year, first, 1), date(year, first + 2, last),
-            f"{year}-Q{quarter}", f"Quý {_ROMAN_OF[quarter]}/{year}",
-        )  # fmt: skip
+            "quarter",
+            date(year, first, 1),
+            date(year, first + 2, last),
+            f"{year}-Q{quarter}",
+            f"Quý {_ROMAN_OF[quarter]}/{year}",
+        )
 
     @classmethod
     def of_half_year(cls, year: int, half: int) -> Period:
         if half == 1:
             return cls(
-                "half_year", date(year, 1, 1), date(year, 6, 30),
-                f"{year}-H1", f"6 tháng đầu năm {year}",
-            )  # fmt: skip
+                "half_year",
+                date(year, 1, 1),
+                date(year, 6, 30),
+                f"{year}-H1",
+                f"6 tháng đầu năm {year}",
+            )
         return cls(
-            "half_year", date(year, 7, 1), date(year, 12, 31),
-            f"{year}-H2", f"6 tháng cuối năm {year}",
-        )  # fmt: skip
+            "half_year",
+            date(year, 7, 1),
+            date(year, 12, 31),
+            f"{year}-H2",
+            f"6 tháng cuối năm {year}",
+        )
 
     @classmethod
     def of_nine_months(cls, year: int) -> Period:
         return cls(
-            "nine_months", date(year, 1, 1), date(year, 9, 30),
-            f"{year}-9M", f"9 tháng đầu năm {year}",
-        )  # fmt: skip
+            "nine_months",
+            date(year, 1, 1),
+            date(year, 9, 30),
+            f"{year}-9M",
+            f"9 tháng đầu năm {year}",
+        )
 
     @classmethod
     def of_year(cls, year: int) -> Period:
@@ -86,9 +102,12 @@ class Period:
     @classmethod
     def of_term(cls, first_year: int, last_year: int) -> Period:
         return cls(
-            "term", date(first_year, 1, 1), date(last_year, 12, 31),
-            f"{first_year}-{last_year}", f"Giai đoạn {first_year}–{last_year}",
-        )  # fmt: skip
+            "term",
+            date(first_year, 1, 1),
+            date(last_year, 12, 31),
+            f"{first_year}-{last_year}",
+            f"Giai đoạn {first_year}–{last_year}",
+        )
 
     @classmethod
     def from_code(cls, code: str) -> Period:
@@ -150,12 +169,15 @@ def _term(text: str, first_year: str, last_year: str) -> Period:
     return Period.of_term(int(first_year), int(last_year))
 
 
-def _swap(build):
+Build = Callable[..., Period]  # (text as sent, *the pattern's groups) -> the period
+
+
+def _swap(build: Build) -> Build:
     """The builder for patterns that capture the year last."""
     return lambda text, first, year: build(text, year, first)
 
 
-_CODE_PATTERNS = (
+_CODE_PATTERNS: tuple[tuple[re.Pattern[str], Build], ...] = (
     (re.compile(r"(\d{4})-(\d{2})"), _month),
     (re.compile(r"(\d{4})-Q([1-4])"), _quarter),
     (re.compile(r"(\d{4})-H([12])"), _half_year),
@@ -164,7 +186,7 @@ _CODE_PATTERNS = (
     (re.compile(r"(\d{4})-(\d{4})"), _term),
 )
 # Matched against the folded, lower-case text with dashes unified.
-_PERIOD_PATTERNS = (
+_PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], Build], ...] = (
     *((re.compile(code.pattern.lower()), build) for code, build in _CODE_PATTERNS),
     (re.compile(r"(?:thang|t) ?(\d{1,2}) ?(?:[/.-]|nam) ?(\d{4})"), _swap(_month)),
     (re.compile(r"(\d{1,2}) ?[/.-] ?(\d{4})"), _swap(_month)),

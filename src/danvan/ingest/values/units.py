@@ -125,7 +125,7 @@ class UnitCatalogue:
             )
         return self.units[code]
 
-    def parse_number(self, text: str | int | float | Decimal) -> ParsedNumber:
+    def parse_number(self, text: object) -> ParsedNumber:
         """A number and its qualifier (``numbers``), which may end with a word for đồng or %."""
         return parse_number(text, self.number_suffixes)
 
