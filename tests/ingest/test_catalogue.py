@@ -61,7 +61,7 @@ COLUMNS = {
 }
 AGGREGATION_RULES = {"sum", "latest", "rate"}
 
-# Every indicator PROGRAMME.md quotes: (what the report says, code, unit, aggregation).
+# Every indicator docs/programme.md quotes: (what the report says, code, unit, aggregation).
 PROGRAMME_INDICATORS = [
     ("19,300 models built and replicated; 119 models in 2023", "models_built", "model", "sum"),
     ("models replicated to other villages", "models_replicated", "model", "sum"),
@@ -123,7 +123,7 @@ PROGRAMME_INDICATORS = [
     ("multidimensional poverty 2.34%", "multidimensional_poverty_rate", "percent", "rate"),
 ]
 
-# Unit-level activities PROGRAMME.md quotes (Ninh Bình city), as the submission format names them.
+# Unit-level activities docs/programme.md quotes (Ninh Bình city), as the submission format names them.
 PROGRAMME_ACTIVITIES = [
     ("407 conferences", "conferences", "conference"),
     ("21,377 participants", "conference_participants", "persons"),
@@ -137,7 +137,7 @@ PROGRAMME_ACTIVITIES = [
     ("8 individuals commended", "commendations_individual", "persons"),
 ]
 
-# Kinds of models PROGRAMME.md names, by the spelling a submission would use.
+# Kinds of models docs/programme.md names, by the spelling a submission would use.
 PROGRAMME_TOPICS = [
     ("cầu nông thôn", "rural_bridges"),
     ("giao thông nông thôn", "rural_roads"),

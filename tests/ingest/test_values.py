@@ -34,7 +34,7 @@ def nfd(text: str) -> str:
 @pytest.mark.parametrize(
     ("text", "value", "qualifier"),
     [
-        # Figures quoted in PROGRAMME.md.
+        # Figures quoted in docs/programme.md.
         ("13.000.000.000", "13000000000", None),
         ("1,2", "1.2", None),
         ("13 tỷ đồng", "13000000000", None),
@@ -176,7 +176,7 @@ def test_qualifiers_are_the_documented_set():
 @pytest.mark.parametrize(
     ("text", "unit", "value", "canonical", "qualifier", "input_unit"),
     [
-        # Figures quoted in PROGRAMME.md.
+        # Figures quoted in docs/programme.md.
         ("916 m", None, "0.916", "km", None, "m"),
         ("0,916 km", None, "0.916", "km", None, "km"),
         (">1 ha", None, "10000", "m2", "more_than", "ha"),
@@ -419,7 +419,7 @@ def test_parse_date_never_guesses(value, why):
 @pytest.mark.parametrize(
     ("text", "kind", "code", "start", "end"),
     [
-        # Forms quoted in PROGRAMME.md.
+        # Forms quoted in docs/programme.md.
         ("Quý III/2025", "quarter", "2025-Q3", date(2025, 7, 1), date(2025, 9, 30)),
         ("6 tháng đầu năm 2024", "half_year", "2024-H1", date(2024, 1, 1), date(2024, 6, 30)),
         ("9 tháng 2023", "nine_months", "2023-9M", date(2023, 1, 1), date(2023, 9, 30)),

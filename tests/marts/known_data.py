@@ -1,4 +1,4 @@
-"""Submissions whose right answers are known, shaped like the statements in PROGRAMME.md.
+"""Submissions whose right answers are known, shaped like the statements in docs/programme.md.
 
 Small figures stand in for the provinces' large ones, but every kind of thing
 the statements rely on is here: a revised report (Can Lộc's nine months, 7 →

@@ -1,6 +1,6 @@
 """Bundled sample submissions for the quick start, written in all three encodings.
 
-They restate figures from published provincial reports (see PROGRAMME.md) the
+They restate figures from published provincial reports (see docs/programme.md) the
 way communes really send them: Vietnamese number styles, names without
 diacritics or in NFD, a revised report, a nine-month report overlapping its
 quarters, and one row with a mistake that must be quarantined.
