@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-from danvan.ingest.values.errors import ValueParseError
+from danvan.ingest.values.errors import ValueForms
 from danvan.ingest.values.numbers import decimal_from_number
 from danvan.text import fold_diacritics, lower_nfc
 
@@ -34,12 +34,9 @@ _WORDS_DATE_RE = re.compile(r"(\d{1,2}) ?thang ?(\d{1,2}),? ?nam ?(\d{4})")
 _DAY_PREFIX_RE = re.compile(r"^ngay ?")
 
 
-def _date_error(text: object, why_en: str, why_vi: str) -> ValueParseError:
-    return ValueParseError(
-        text,
-        f"cannot read {text!r} as a date: {why_en}; {DATE_FORMS_EN}",
-        f"không đọc được ngày '{text}': {why_vi}; {DATE_FORMS_VI}",
-    )
+_date_error = ValueForms(
+    "a date", "không đọc được ngày '{text}'", DATE_FORMS_EN, DATE_FORMS_VI
+).error
 
 
 def _excel_date(serial: object) -> date:

@@ -41,7 +41,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from danvan.ingest.values.errors import ValueParseError
+from danvan.ingest.values.errors import ValueForms
 from danvan.text import fold_diacritics, lower_nfc
 
 QUALIFIERS = ("more_than", "less_than", "about", "at_least", "at_most")
@@ -130,12 +130,10 @@ _GROUPED = {sep: re.compile(rf"[1-9]\d{{0,2}}(?:\{sep}\d{{3}})+") for sep in ".,
 _GROUP_HEAD_RE = re.compile(r"[1-9]\d{0,2}")
 
 
-def number_error(text: object, why_en: str, why_vi: str) -> ValueParseError:
-    return ValueParseError(
-        text,
-        f"cannot read {text!r} as a number: {why_en}; {NUMBER_FORMS_EN}",
-        f"không đọc được '{text}' thành số: {why_vi}; {NUMBER_FORMS_VI}",
-    )
+NUMBERS = ValueForms(
+    "a number", "không đọc được '{text}' thành số", NUMBER_FORMS_EN, NUMBER_FORMS_VI
+)
+number_error = NUMBERS.error
 
 
 def decimal_from_number(value: object) -> Decimal:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from danvan.ingest.values.errors import ValueParseError
+from danvan.ingest.values.errors import ValueForms, ValueParseError
 from danvan.text import fold_diacritics, lower_nfc
 
 PERIOD_KINDS = ("month", "quarter", "half_year", "nine_months", "year", "term")
@@ -45,69 +45,42 @@ class Period:
     label_vi: str
 
     @classmethod
+    def _months(cls, kind: str, year: int, months: range, code: str, label: str) -> Period:
+        """The ``months`` of ``year``, from the first day of the first to the last day of the last."""
+        last_day = calendar.monthrange(year, months[-1])[1]
+        return cls(kind, date(year, months[0], 1), date(year, months[-1], last_day), code, label)
+
+    @classmethod
     def of_month(cls, year: int, month: int) -> Period:
-        last = calendar.monthrange(year, month)[1]
-        return cls(
-            "month",
-            date(year, month, 1),
-            date(year, month, last),
-            f"{year}-{month:02d}",
-            f"Tháng {month}/{year}",
-        )
+        label = f"Tháng {month}/{year}"
+        return cls._months("month", year, range(month, month + 1), f"{year}-{month:02d}", label)
 
     @classmethod
     def of_quarter(cls, year: int, quarter: int) -> Period:
-        first = 3 * quarter - 2
-        last = calendar.monthrange(year, first + 2)[1]
-        return cls(
-            "quarter",
-            date(year, first, 1),
-            date(year, first + 2, last),
-            f"{year}-Q{quarter}",
-            f"Quý {_ROMAN_OF[quarter]}/{year}",
-        )
+        months, label = range(3 * quarter - 2, 3 * quarter + 1), f"Quý {_ROMAN_OF[quarter]}/{year}"
+        return cls._months("quarter", year, months, f"{year}-Q{quarter}", label)
 
     @classmethod
     def of_half_year(cls, year: int, half: int) -> Period:
-        if half == 1:
-            return cls(
-                "half_year",
-                date(year, 1, 1),
-                date(year, 6, 30),
-                f"{year}-H1",
-                f"6 tháng đầu năm {year}",
-            )
-        return cls(
-            "half_year",
-            date(year, 7, 1),
-            date(year, 12, 31),
-            f"{year}-H2",
-            f"6 tháng cuối năm {year}",
+        half = 1 if half == 1 else 2
+        label = f"6 tháng {'đầu' if half == 1 else 'cuối'} năm {year}"
+        return cls._months(
+            "half_year", year, range(6 * half - 5, 6 * half + 1), f"{year}-H{half}", label
         )
 
     @classmethod
     def of_nine_months(cls, year: int) -> Period:
-        return cls(
-            "nine_months",
-            date(year, 1, 1),
-            date(year, 9, 30),
-            f"{year}-9M",
-            f"9 tháng đầu năm {year}",
-        )
+        label = f"9 tháng đầu năm {year}"
+        return cls._months("nine_months", year, range(1, 10), f"{year}-9M", label)
 
     @classmethod
     def of_year(cls, year: int) -> Period:
-        return cls("year", date(year, 1, 1), date(year, 12, 31), f"{year}", f"Năm {year}")
+        return cls._months("year", year, range(1, 13), f"{year}", f"Năm {year}")
 
     @classmethod
     def of_term(cls, first_year: int, last_year: int) -> Period:
-        return cls(
-            "term",
-            date(first_year, 1, 1),
-            date(last_year, 12, 31),
-            f"{first_year}-{last_year}",
-            f"Giai đoạn {first_year}–{last_year}",
-        )
+        code, label = f"{first_year}-{last_year}", f"Giai đoạn {first_year}–{last_year}"
+        return cls("term", date(first_year, 1, 1), date(last_year, 12, 31), code, label)
 
     @classmethod
     def from_code(cls, code: str) -> Period:
@@ -129,12 +102,9 @@ class Period:
         return self.start <= other <= self.end
 
 
-def _period_error(text: object, why_en: str, why_vi: str) -> ValueParseError:
-    return ValueParseError(
-        text,
-        f"cannot read {text!r} as a period: {why_en}; {PERIOD_FORMS_EN}",
-        f"không đọc được kỳ báo cáo '{text}': {why_vi}; {PERIOD_FORMS_VI}",
-    )
+_period_error = ValueForms(
+    "a period", "không đọc được kỳ báo cáo '{text}'", PERIOD_FORMS_EN, PERIOD_FORMS_VI
+).error
 
 
 def _month(text: str, year: str, month: str) -> Period:
