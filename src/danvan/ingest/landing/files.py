@@ -191,7 +191,8 @@ def land_table(
     savepoint is rolled back and the row path lands the table from its start. Every
     other table goes row by row. Either way the result is the same rows.
     """
-    copy_sql = f"copy {RAW_TABLES[table.section.name]} ({', '.join(raw_columns(table.section.name))}) from stdin"
+    columns = ", ".join(raw_columns(table.section.name))
+    copy_sql = f"copy {RAW_TABLES[table.section.name]} ({columns}) from stdin"
     if table.csv_source is not None and columnar.suits(table, header is not None):
         landing = TableLanding(judgements, table, file_id, header)
         try:
