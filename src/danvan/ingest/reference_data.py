@@ -8,6 +8,7 @@ import, so a test or a deployment may point at other seeds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from danvan.ingest.values.units import UNITS_SEED, UnitCatalogue, load_units
@@ -26,5 +27,12 @@ class ReferenceData:
         return cls(
             Catalogue.from_seeds(seeds_dir / "catalogue"),
             AdminMap.from_seeds(seeds_dir / "admin"),
-            load_units(seeds_dir / "catalogue" / UNITS_SEED),
+            _units(seeds_dir / "catalogue" / UNITS_SEED),
         )
+
+
+@lru_cache(maxsize=8)
+def _units(path: Path) -> UnitCatalogue:
+    """The units of a seed file, read once per process: the numbers and quantities they
+    have parsed are remembered across batches, as the other value parsers' are."""
+    return load_units(path)
