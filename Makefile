@@ -24,10 +24,12 @@ test: $(VENV)/.installed
 test-bi: $(VENV)/.installed
 	$(BIN)/pytest -m bi tests/bi
 
-## lint: ruff (lint + format check) and sqlfluff on the dbt models (its dbt templater needs a warehouse)
+## lint: ruff (lint + format check), mypy (strict, on src/danvan) and sqlfluff on the dbt models
+## (its dbt templater needs a warehouse); .pre-commit-config.yaml runs the same checks
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	warehouse_env="$$($(BIN)/danvan warehouse env)" && eval "$$warehouse_env" && $(BIN)/sqlfluff lint dbt_project/models
 
 format: $(VENV)/.installed

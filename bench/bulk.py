@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 
 from bench.common import best_of, cached, psql, report
-from danvan.ingest.generate import generate
-from danvan.ingest.writers import write_csv
+from danvan.ingest.format.writers import write_csv
+from danvan.synthetic.generate import generate
 
 TARGET = 0.33
 
@@ -39,11 +39,19 @@ def run(rows: int = 1_000_000, messy: bool = False, repeat: int = 3) -> bool:
 
     def copy(url: str) -> None:
         subprocess.run(
-            [psql(), url, "-q", "-v", "ON_ERROR_STOP=1",
-             "-c", f"create unlogged table reference_copy ({columns})",
-             "-c", f"\\copy reference_copy from '{path}' csv header"],
+            [
+                psql(),
+                url,
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+                f"create unlogged table reference_copy ({columns})",
+                "-c",
+                f"\\copy reference_copy from '{path}' csv header",
+            ],
             check=True,
-        )  # fmt: skip
+        )
 
     copy_seconds, ingest_seconds, landed = best_of(repeat, copy, path)
     return report(

@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from danvan.ingest.service import land_batch, row_codec
+from danvan.ingest.service import judgements, land_batch
 from danvan.settings import Settings
 from danvan.warehouse.db import bootstrap
 
@@ -56,13 +56,13 @@ def cached(name: str, build: Callable[[Path], None]) -> Path:
 
 def warm_reference_data() -> None:
     """Load the catalogue and map before timing: a long-running worker holds them already."""
-    row_codec(SEEDS_DIR)
+    judgements(SEEDS_DIR)
 
 
 def fresh_reference_data() -> None:
     """Reference data loaded anew, so no judgement is remembered from an earlier run."""
-    row_codec.cache_clear()
-    row_codec(SEEDS_DIR)
+    judgements.cache_clear()
+    judgements(SEEDS_DIR)
 
 
 def seconds(action: Callable[[], object]) -> float:

@@ -13,8 +13,8 @@ from python_calamine import CalamineWorkbook
 
 from bench.common import best_of, cached, report
 from danvan.ingest.format import ROW_SECTIONS
-from danvan.ingest.generate import generate
-from danvan.ingest.writers import write_workbook
+from danvan.ingest.format.writers import write_workbook
+from danvan.synthetic.generate import generate
 
 TARGET = 0.5
 

@@ -13,10 +13,10 @@ from itertools import repeat
 from pathlib import Path
 
 from bench.common import SEEDS_DIR, cached, report, warehouse, warm_reference_data
-from danvan.ingest.generate import generate
+from danvan.ingest.format.writers import write_csv, write_json, write_workbook
 from danvan.ingest.inbox import batches, inbox_files
 from danvan.ingest.service import land_batch
-from danvan.ingest.writers import write_csv, write_json, write_workbook
+from danvan.synthetic.generate import generate
 
 TARGET_FILES_PER_SECOND = 150
 BATCH_SIZE = 250  # as flows/ingest.py

@@ -219,7 +219,7 @@ def server_status(settings: Settings) -> None:
 @pass_settings
 def demo(settings: Settings, inbox: Path | None) -> None:
     """Put the bundled sample submissions into the inbox."""
-    from danvan.samples import copy_samples
+    from danvan.synthetic.samples import copy_samples
 
     target = inbox or settings.inbox_dir
     copied = copy_samples(target)
@@ -555,7 +555,7 @@ def template(
     settings: Settings, unit: str, period: str, language: str, output: Path | None
 ) -> None:
     """Write the Excel workbook a unit fills in, prefilled with its known models."""
-    from danvan.ingest.template import TemplateError, known_models, write_template
+    from danvan.ingest.format.template import TemplateError, known_models, write_template
 
     models: list[dict] = []
     note = "the embedded warehouse is not running (danvan warehouse start): no models prefilled"
@@ -583,7 +583,7 @@ def template(
 
 
 def _forms(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
-    from danvan.ingest.generate import FORMS
+    from danvan.synthetic.generate import FORMS
 
     forms = tuple(form.strip() for form in value.split(",") if form.strip())
     unknown = [form for form in forms if form not in FORMS]
@@ -610,7 +610,7 @@ def generate_command(
     communes: int, periods: int, models: int, out: Path, seed: int, forms: tuple, messy: bool
 ) -> None:
     """Write synthetic submissions on the real administrative map, and manifest.json."""
-    from danvan.ingest.generate import generate, write_generated
+    from danvan.synthetic.generate import generate, write_generated
 
     generated = generate(communes, periods, models, seed=seed, messy=messy)
     written = write_generated(generated, out, forms)

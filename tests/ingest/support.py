@@ -10,8 +10,8 @@ import psycopg
 
 from danvan.ingest.landing import FileResult
 from danvan.ingest.service import land_batch
-from danvan.samples import TRA_KA_2023
 from danvan.settings import Settings
+from danvan.synthetic.samples import TRA_KA_2023
 
 SEEDS_DIR = Settings().reference_seeds_dir
 

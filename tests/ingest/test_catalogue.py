@@ -7,38 +7,61 @@ import re
 import unicodedata
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 
 import pytest
 import yaml
 
-from danvan.ingest.values import UNITS, UNITS_SEED, convert, resolve_unit
+from danvan.ingest.reference_data import ReferenceData
+from danvan.settings import Settings
+from danvan.text import fold_diacritics, header_key
 
-CATALOGUE = Path(__file__).resolve().parents[2] / "dbt_project/seeds/reference/catalogue"
+SEEDS_DIR = Settings().reference_seeds_dir
+CATALOGUE = SEEDS_DIR / "catalogue"
+UNITS = ReferenceData.from_seeds(SEEDS_DIR).units
 
 COLUMNS = {
     "ref_units_of_measure": [
-        "unit_code", "dimension", "canonical_unit_code", "factor_to_canonical",
-        "name_vi", "name_en", "aliases",
+        "unit_code",
+        "dimension",
+        "canonical_unit_code",
+        "factor_to_canonical",
+        "name_vi",
+        "name_en",
+        "aliases",
     ],
     "ref_fields": ["field_code", "sort_order", "name_vi", "name_en", "aliases"],
     "ref_topics": ["topic_code", "field_code", "name_vi", "name_en", "aliases"],
     "ref_organization_types": ["organization_type_code", "name_vi", "name_en", "aliases"],
     "ref_indicators": [
-        "indicator_code", "name_vi", "name_en", "canonical_unit_code", "allowed_unit_codes",
-        "aggregation_rule", "field_code", "aliases",
+        "indicator_code",
+        "name_vi",
+        "name_en",
+        "canonical_unit_code",
+        "allowed_unit_codes",
+        "aggregation_rule",
+        "field_code",
+        "aliases",
     ],
     "ref_activities": [
-        "activity_code", "name_vi", "name_en", "unit_code", "aggregation_rule", "aliases",
+        "activity_code",
+        "name_vi",
+        "name_en",
+        "unit_code",
+        "aggregation_rule",
+        "aliases",
     ],
     "ref_contribution_types": [
-        "contribution_type_code", "name_vi", "name_en", "canonical_unit_code", "aliases",
+        "contribution_type_code",
+        "name_vi",
+        "name_en",
+        "canonical_unit_code",
+        "aliases",
     ],
     "ref_contribution_sources": ["contribution_source_code", "name_vi", "name_en", "aliases"],
-}  # fmt: skip
+}
 AGGREGATION_RULES = {"sum", "latest", "rate"}
 
-# Every indicator PROGRAMME.md quotes: (what the report says, code, unit, aggregation).
+# Every indicator docs/programme.md quotes: (what the report says, code, unit, aggregation).
 PROGRAMME_INDICATORS = [
     ("19,300 models built and replicated; 119 models in 2023", "models_built", "model", "sum"),
     ("models replicated to other villages", "models_replicated", "model", "sum"),
@@ -58,8 +81,12 @@ PROGRAMME_INDICATORS = [
     ("12 model residential areas", "model_residential_areas_built", "residential_area", "sum"),
     ("more than 1,000 households donated land", "households_donating_land", "households", "sum"),
     ("m² of land donated", "land_donated_m2", "m2", "sum"),
-    ("10 of 10 villages meet the model new-rural standard", "villages_new_rural_model",
-     "village", "latest"),
+    (
+        "10 of 10 villages meet the model new-rural standard",
+        "villages_new_rural_model",
+        "village",
+        "latest",
+    ),
     ("replicated to all 8 villages", "villages_covered", "village", "latest"),
     ("12 households", "households_participating", "households", "latest"),
     (">1 ha of black turmeric", "area_cultivated_ha", "ha", "latest"),
@@ -70,8 +97,12 @@ PROGRAMME_INDICATORS = [
     ("4 houses repaired or built", "houses_built_or_repaired", "house", "sum"),
     ("number of houses built", "houses_built", "house", "sum"),
     ("houses repaired", "houses_repaired", "house", "sum"),
-    ("poor households helped to repair or build houses", "poor_households_helped",
-     "households", "sum"),
+    (
+        "poor households helped to repair or build houses",
+        "poor_households_helped",
+        "households",
+        "sum",
+    ),
     ("better-off households help poor households", "households_helped", "households", "sum"),
     ("20 members, then 169 members", "team_members", "members", "latest"),
     (">300 patrols", "patrols", "patrol", "sum"),
@@ -80,15 +111,19 @@ PROGRAMME_INDICATORS = [
     ("65 rural bridges", "bridges_built", "bridge", "sum"),
     ("rural road lighting, street lights", "lights_installed", "light", "sum"),
     (">200 meals at a hospital", "meals_served", "meal", "sum"),
-    ("100% of inter-hamlet roads concreted", "inter_hamlet_roads_concreted_rate", "percent",
-     "rate"),
+    (
+        "100% of inter-hamlet roads concreted",
+        "inter_hamlet_roads_concreted_rate",
+        "percent",
+        "rate",
+    ),
     ("97% of alleys concreted", "alleys_concreted_rate", "percent", "rate"),
     ("9 cooperatives", "cooperatives", "cooperative", "latest"),
     ("29 cooperative groups", "cooperative_groups", "cooperative_group", "latest"),
     ("multidimensional poverty 2.34%", "multidimensional_poverty_rate", "percent", "rate"),
-]  # fmt: skip
+]
 
-# Unit-level activities PROGRAMME.md quotes (Ninh Bình city), as the submission format names them.
+# Unit-level activities docs/programme.md quotes (Ninh Bình city), as the submission format names them.
 PROGRAMME_ACTIVITIES = [
     ("407 conferences", "conferences", "conference"),
     ("21,377 participants", "conference_participants", "persons"),
@@ -102,7 +137,7 @@ PROGRAMME_ACTIVITIES = [
     ("8 individuals commended", "commendations_individual", "persons"),
 ]
 
-# Kinds of models PROGRAMME.md names, by the spelling a submission would use.
+# Kinds of models docs/programme.md names, by the spelling a submission would use.
 PROGRAMME_TOPICS = [
     ("cầu nông thôn", "rural_bridges"),
     ("giao thông nông thôn", "rural_roads"),
@@ -144,16 +179,6 @@ PROGRAMME_ORGANIZATIONS = [
 ]
 
 
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def lookup_key(text: str) -> str:
-    """How ingestion matches catalogue spellings: no case, diacritics or punctuation."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(text).casefold()).split())
-
-
 @cache
 def rows(seed: str) -> list[dict[str, str]]:
     with (CATALOGUE / f"{seed}.csv").open(encoding="utf-8", newline="") as handle:
@@ -176,14 +201,13 @@ def resolve(seed: str, text: str) -> str | None:
     matches = {
         row[COLUMNS[seed][0]]
         for row in rows(seed)
-        if lookup_key(text) in {lookup_key(s) for s in spellings(seed, row)}
+        if header_key(text) in {header_key(s) for s in spellings(seed, row)}
     }
     assert len(matches) <= 1, matches
     return next(iter(matches), None)
 
 
 def test_units_seed_is_the_one_values_reads():
-    assert UNITS_SEED.resolve() == (CATALOGUE / "ref_units_of_measure.csv").resolve()
     assert set(UNITS.units) == set(codes("ref_units_of_measure"))
 
 
@@ -205,7 +229,7 @@ def test_aliases_are_lower_case_nfc_and_listed_with_and_without_diacritics(seed)
             assert alias
             assert alias == alias.strip() == " ".join(alias.split())
             assert alias == unicodedata.normalize("NFC", alias).lower(), alias
-            assert fold(alias) in aliases, alias
+            assert fold_diacritics(alias) in aliases, alias
 
 
 @pytest.mark.parametrize("seed", sorted(set(COLUMNS) - {"ref_units_of_measure"}))
@@ -215,7 +239,7 @@ def test_no_spelling_names_two_codes(seed):
     for row in rows(seed):
         code = row[COLUMNS[seed][0]]
         for spelling in spellings(seed, row):
-            key = lookup_key(spelling)
+            key = header_key(spelling)
             # THEN no spelling points at two codes
             if key:
                 assert owner.setdefault(key, code) == code, (spelling, owner[key], code)
@@ -225,10 +249,10 @@ def test_every_unit_spelling_resolves_to_its_unit():
     # Units keep punctuation (m² is not m), so they are matched by the values resolver.
     for row in rows("ref_units_of_measure"):
         for spelling in [row["unit_code"], row["name_vi"], *row["aliases"].split("|")]:
-            assert resolve_unit(spelling).code == row["unit_code"], spelling
+            assert UNITS.resolve(spelling).code == row["unit_code"], spelling
 
 
-def test_units_convert_within_their_canonical_unit():
+def test_units_read_into_their_canonical_unit():
     units = by_code("ref_units_of_measure")
     for code, row in units.items():
         canonical = units[row["canonical_unit_code"]]
@@ -236,10 +260,19 @@ def test_units_convert_within_their_canonical_unit():
         assert canonical["canonical_unit_code"] == canonical["unit_code"]
         assert Decimal(canonical["factor_to_canonical"]) == 1
         assert Decimal(row["factor_to_canonical"]) > 0
-        assert convert(1, code, canonical["unit_code"]) == Decimal(row["factor_to_canonical"])
+        quantity = UNITS.parse_quantity("1", code)
+        assert (quantity.value, quantity.unit) == (
+            Decimal(row["factor_to_canonical"]),
+            canonical["unit_code"],
+        )
     assert {row["dimension"] for row in units.values()} == {
-        "money", "length", "area", "labour", "rate", "count",
-    }  # fmt: skip
+        "money",
+        "length",
+        "area",
+        "labour",
+        "rate",
+        "count",
+    }
 
 
 @pytest.mark.parametrize(
@@ -386,8 +419,13 @@ def test_contribution_types_and_their_units():
 
 def test_contribution_sources():
     assert codes("ref_contribution_sources") == [
-        "state_budget", "residents", "enterprises", "philanthropists", "organizations", "other",
-    ]  # fmt: skip
+        "state_budget",
+        "residents",
+        "enterprises",
+        "philanthropists",
+        "organizations",
+        "other",
+    ]
     for spelling, code in [
         ("Ngân sách nhà nước", "state_budget"),
         ("NSNN", "state_budget"),

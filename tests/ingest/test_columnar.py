@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from danvan.ingest import columnar
-from danvan.ingest.generate import generate, write_form
-from danvan.ingest.rows import RAW_TABLES
+from danvan.ingest.landing import columnar
+from danvan.ingest.landing.outputs import RAW_TABLES
+from danvan.synthetic.generate import generate, write_form
 from danvan.warehouse.db import bootstrap
 from tests.ingest.support import fetch, land
 

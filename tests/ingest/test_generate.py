@@ -11,10 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from danvan.cli import main
-from danvan.ingest.catalogue import Catalogue
-from danvan.ingest.generate import generate, write_form
-from danvan.ingest.values import convert
+from danvan.ingest.reference_data import ReferenceData
 from danvan.reference.admin_map import AdminMap
+from danvan.synthetic.generate import generate, write_form
 from danvan.warehouse.db import bootstrap
 from tests.ingest.support import SEEDS_DIR, fetch, land
 
@@ -116,7 +115,8 @@ def test_the_three_encodings_of_the_same_submissions_land_identically(server, tm
 def test_indicator_totals_in_raw_match_the_manifest(warehouse_url, tmp_path, messy):
     # GIVEN the messy submissions landed as JSON
     land(warehouse_url, *write_form(messy.submissions, tmp_path, "json"))
-    catalogue = Catalogue.from_seeds(SEEDS_DIR / "catalogue")
+    reference = ReferenceData.from_seeds(SEEDS_DIR)
+    factor = {code: unit.factor_to_canonical for code, unit in reference.units.units.items()}
     # WHEN the latest revision's values are summed per unit, period and indicator,
     # converted to the indicator's own unit
     rows = fetch(
@@ -129,9 +129,9 @@ def test_indicator_totals_in_raw_match_the_manifest(warehouse_url, tmp_path, mes
     )
     totals = defaultdict(Decimal)
     for unit, period, indicator, value, unit_code in rows:
-        own_unit = catalogue.indicator_unit(indicator)
+        own_unit = reference.catalogue.indicator_unit(indicator)
         totals[(unit, period, indicator)] += (
-            convert(value, unit_code, own_unit) if unit_code else value
+            value * factor[unit_code] / factor[own_unit] if unit_code else value
         )
     # THEN they are the totals the generator knows
     assert dict(totals) == messy.manifest.indicator_totals()
@@ -143,9 +143,22 @@ def test_generate_command_writes_the_forms_in_turn_and_the_manifest(tmp_path):
     # WHEN the command generates JSON and CSV only
     result = CliRunner().invoke(
         main,
-        ["generate", "--communes", "4", "--periods", "2", "--models", "2", "--out", str(out),
-         "--forms", "json,csv", "--seed", "3"],
-    )  # fmt: skip
+        [
+            "generate",
+            "--communes",
+            "4",
+            "--periods",
+            "2",
+            "--models",
+            "2",
+            "--out",
+            str(out),
+            "--forms",
+            "json,csv",
+            "--seed",
+            "3",
+        ],
+    )
     # THEN both forms and the manifest are written, and no workbook
     assert result.exit_code == 0, result.output
     suffixes = {path.suffix for path in out.iterdir()}

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from danvan.ingest.readers import FileRejected, read_submission_file
-from danvan.ingest.writers import write_csv, write_json, write_workbook
+from danvan.ingest.format.writers import write_csv, write_json, write_workbook
+from danvan.ingest.readers import read_submission_file
+from danvan.ingest.readers.contents import FileRejected
 from tests.ingest.support import (
     CONTENT_TYPES,
     fetch,
@@ -94,9 +95,11 @@ def wide_row_without_refs(directory: Path) -> Path:
     """16,384 cells without a position on row 900,000: as far, said without any cell ref."""
     return hand_made_workbook(
         directory / "wide.xlsx",
-        sheet_xml('<row r="1"><c t="inlineStr"><is><t>x</t></is></c></row>'
-                  f'<row r="900000">{"<c/>" * 16384}</row>'),
-    )  # fmt: skip
+        sheet_xml(
+            '<row r="1"><c t="inlineStr"><is><t>x</t></is></c></row>'
+            f'<row r="900000">{"<c/>" * 16384}</row>'
+        ),
+    )
 
 
 def _with_100_mib_cell(path: Path, before: str, mebibyte: str, after: str) -> Path:

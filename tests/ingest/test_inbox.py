@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from danvan.ingest.inbox import FEEDBACK_PROBLEMS, feedback_text
 from danvan.ingest.landing import FileResult
-from danvan.ingest.records import Problem
+from danvan.ingest.landing.cells import Problem
 
 
 def test_a_rejected_file_is_told_why_in_vietnamese_first():
     # GIVEN a file rejected as not UTF-8
     result = FileResult(
-        "bao-cao.csv", "rejected", reason="[not_utf8] the text is not UTF-8",
+        "bao-cao.csv",
+        "rejected",
+        reason="[not_utf8] the text is not UTF-8",
         reason_vi="văn bản không ở mã UTF-8",
-    )  # fmt: skip
+    )
     # WHEN its feedback is written
     lines = feedback_text(result).splitlines()
     # THEN the Vietnamese reason comes before the English one

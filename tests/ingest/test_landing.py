@@ -9,8 +9,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from danvan.ingest.format import ROW_SECTIONS
-from danvan.ingest.rows import RAW_TABLES, SECTION_OUTPUTS, raw_columns
-from danvan.ingest.writers import write_csv, write_json, write_workbook
+from danvan.ingest.format.writers import write_csv, write_json, write_workbook
+from danvan.ingest.landing.outputs import RAW_TABLES, SECTION_OUTPUTS, raw_columns
 from tests.ingest.support import fetch, land, submission
 
 pytestmark = pytest.mark.database

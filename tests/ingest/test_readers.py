@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from danvan.ingest.readers import FileRejected, NestedValue, read_submission_file
+from danvan.ingest.readers import read_submission_file
+from danvan.ingest.readers.contents import FileRejected, NestedValue
 
 
 def _rows(table) -> list[tuple[int, dict]]:
@@ -48,16 +49,19 @@ HEADER_SHEET = [
 
 def test_header_row_below_title_rows_is_found_and_rows_keep_their_excel_numbers(tmp_path):
     # GIVEN an indicators sheet with two title rows and a blank row above its header
-    path = _workbook(tmp_path / "titled.xlsx", {
-        "Thông tin chung": HEADER_SHEET,
-        "Chỉ tiêu": [
-            ["BÁO CÁO KẾT QUẢ MÔ HÌNH DÂN VẬN KHÉO"],
-            ["Năm 2023"],
-            [],
-            ["Mã mô hình", "Chỉ tiêu", "Giá trị"],
-            ["TK-1", "patrols", 12],
-        ],
-    })  # fmt: skip
+    path = _workbook(
+        tmp_path / "titled.xlsx",
+        {
+            "Thông tin chung": HEADER_SHEET,
+            "Chỉ tiêu": [
+                ["BÁO CÁO KẾT QUẢ MÔ HÌNH DÂN VẬN KHÉO"],
+                ["Năm 2023"],
+                [],
+                ["Mã mô hình", "Chỉ tiêu", "Giá trị"],
+                ["TK-1", "patrols", 12],
+            ],
+        },
+    )
     # WHEN it is read
     contents = read_submission_file(path)
     # THEN the data row is found under the header, numbered as Excel shows it
@@ -88,10 +92,13 @@ def test_merged_cells_give_their_value_to_every_row_they_cover(tmp_path):
 
 def test_a_renamed_sheet_is_recognised_by_its_header(tmp_path):
     # GIVEN the indicators sheet renamed "Kết quả 2023" and the header sheet renamed "Sheet1"
-    path = _workbook(tmp_path / "renamed.xlsx", {
-        "Sheet1": HEADER_SHEET,
-        "Kết quả 2023": [["Mã mô hình", "Chỉ tiêu", "Giá trị"], ["TK-1", "patrols", 12]],
-    })  # fmt: skip
+    path = _workbook(
+        tmp_path / "renamed.xlsx",
+        {
+            "Sheet1": HEADER_SHEET,
+            "Kết quả 2023": [["Mã mô hình", "Chỉ tiêu", "Giá trị"], ["TK-1", "patrols", 12]],
+        },
+    )
     # WHEN it is read
     contents = read_submission_file(path)
     # THEN both are recognised from their content
@@ -102,13 +109,16 @@ def test_a_renamed_sheet_is_recognised_by_its_header(tmp_path):
 
 def test_headers_in_nfd_without_diacritics_or_in_english_name_the_same_columns(tmp_path):
     # GIVEN headers in NFD, without diacritics, and as English column names
-    path = _workbook(tmp_path / "headers.xlsx", {
-        "Thông tin chung": HEADER_SHEET,
-        "Chỉ tiêu": [
-            [unicodedata.normalize("NFD", "Mã mô hình"), "CHI TIEU", "value"],
-            ["TK-1", "patrols", 12],
-        ],
-    })  # fmt: skip
+    path = _workbook(
+        tmp_path / "headers.xlsx",
+        {
+            "Thông tin chung": HEADER_SHEET,
+            "Chỉ tiêu": [
+                [unicodedata.normalize("NFD", "Mã mô hình"), "CHI TIEU", "value"],
+                ["TK-1", "patrols", 12],
+            ],
+        },
+    )
     # WHEN it is read
     (table,) = read_submission_file(path).tables
     # THEN all three columns are placed
@@ -117,10 +127,13 @@ def test_headers_in_nfd_without_diacritics_or_in_english_name_the_same_columns(t
 
 def test_boolean_cells_read_as_text_so_true_is_never_taken_for_1(tmp_path):
     # GIVEN a models sheet with a TRUE boolean cell
-    path = _workbook(tmp_path / "bools.xlsx", {
-        "Thông tin chung": HEADER_SHEET,
-        "Mô hình": [["Tên mô hình", "Lĩnh vực", "Điển hình"], ["Cầu", "kinh tế", True]],
-    })  # fmt: skip
+    path = _workbook(
+        tmp_path / "bools.xlsx",
+        {
+            "Thông tin chung": HEADER_SHEET,
+            "Mô hình": [["Tên mô hình", "Lĩnh vực", "Điển hình"], ["Cầu", "kinh tế", True]],
+        },
+    )
     # WHEN it is read
     (table,) = read_submission_file(path).tables
     # THEN the cell reads "TRUE", which records read as a yes
@@ -151,10 +164,17 @@ def test_unknown_and_repeated_columns_are_marked_not_loaded(tmp_path):
 def test_csv_in_the_encodings_and_delimiters_excel_saves(tmp_path, encoding, delimiter):
     # GIVEN the same CSV saved as Excel's "CSV UTF-8", with semicolons, or as "Unicode Text"
     lines = [
-        ["reporting_unit_name", "reporting_unit_level", "period", "submitted_on", "model_code",
-         "indicator", "value"],
+        [
+            "reporting_unit_name",
+            "reporting_unit_level",
+            "period",
+            "submitted_on",
+            "model_code",
+            "indicator",
+            "value",
+        ],
         ["Xã Trà Ka", "xã", "Năm 2023", "15/01/2024", "TK-1", "patrols", "1.250"],
-    ]  # fmt: skip
+    ]
     path = tmp_path / "export.indicators.csv"
     path.write_bytes("\r\n".join(delimiter.join(line) for line in lines).encode(encoding))
     # WHEN it is read
@@ -197,10 +217,13 @@ def test_json_with_a_bom_is_read_and_another_format_version_is_refused(tmp_path)
 
 def test_a_sheet_named_like_a_section_without_its_columns_rejects_the_file(tmp_path):
     # GIVEN an indicators sheet whose header has no value column
-    path = _workbook(tmp_path / "no-value.xlsx", {
-        "Thông tin chung": HEADER_SHEET,
-        "Chỉ tiêu": [["Mã mô hình", "Chỉ tiêu", "Số"], ["TK-1", "patrols", 12]],
-    })  # fmt: skip
+    path = _workbook(
+        tmp_path / "no-value.xlsx",
+        {
+            "Thông tin chung": HEADER_SHEET,
+            "Chỉ tiêu": [["Mã mô hình", "Chỉ tiêu", "Số"], ["TK-1", "patrols", 12]],
+        },
+    )
     # WHEN its tables are read
     # THEN the file is refused, naming the sheet and what is missing
     with pytest.raises(FileRejected) as refused:

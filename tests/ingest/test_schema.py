@@ -7,12 +7,12 @@ import copy
 import pytest
 from jsonschema import Draft202012Validator
 
-from danvan import samples
 from danvan.ingest.format import FORMAT_VERSION, SECTIONS
-from danvan.ingest.generate import generate
-from danvan.ingest.schema import DOC_PATH, SCHEMA_PATH, json_schema, render_doc, schema_text
+from danvan.ingest.format.schema import DOC_PATH, SCHEMA_PATH, json_schema, render_doc, schema_text
+from danvan.synthetic import samples
+from danvan.synthetic.generate import generate
 
-REGENERATE = "run `python -m danvan.ingest.schema` to regenerate it"
+REGENERATE = "run `python -m danvan.ingest.format.schema` to regenerate it"
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +43,13 @@ def test_the_committed_documentation_tables_are_the_generated_ones():
 def test_the_samples_and_generated_submissions_are_valid_json_documents(validator):
     # GIVEN the bundled samples and messy generated submissions, as their JSON form
     documents = [
-        samples.TRA_KA_2023, samples.TAM_THANG_2023, samples.GO_QUAO_TERM,
-        *samples.CAN_LOC_QUARTERS, samples.CAN_LOC_NINE_MONTHS,
+        samples.TRA_KA_2023,
+        samples.TAM_THANG_2023,
+        samples.GO_QUAO_TERM,
+        *samples.CAN_LOC_QUARTERS,
+        samples.CAN_LOC_NINE_MONTHS,
         *(s.submission for s in generate(4, 3, 2, seed=2, messy=True).submissions),
-    ]  # fmt: skip
+    ]
     # WHEN each is validated against the schema
     # THEN none has an error
     for document in documents:

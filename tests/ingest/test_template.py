@@ -9,29 +9,29 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from danvan.cli import main
-from danvan.ingest.catalogue import Catalogue
-from danvan.ingest.template import (
+from danvan.ingest.format.template import (
     CATALOGUE_COLUMNS,
     TemplateError,
     template_choices,
     write_template,
 )
-from danvan.ingest.values import resolve_unit
-from danvan.ingest.writers import write_json
+from danvan.ingest.format.writers import write_json
+from danvan.ingest.reference_data import ReferenceData
 from tests.ingest.support import SEEDS_DIR, fetch, land, submission
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_every_dropdown_value_reads_back_as_its_catalogue_code(language):
     # GIVEN the catalogue and the dropdowns made from it
-    catalogue = Catalogue.from_seeds(SEEDS_DIR / "catalogue")
-    choices = template_choices(catalogue, language)
+    reference = ReferenceData.from_seeds(SEEDS_DIR)
+    catalogue = reference.catalogue
+    choices = template_choices(reference, language)
     # WHEN each listed value is read the way a filled cell is read
     # THEN it names exactly one code of its list, every code is listed once
     for column, list_name in CATALOGUE_COLUMNS.items():
         codes = [catalogue.resolve(list_name, value) for value in choices[column]]
         assert codes == list(catalogue.lookups[list_name].codes), column
-    assert all(resolve_unit(value) for value in choices["unit"])
+    assert all(reference.units.resolve(value) for value in choices["unit"])
     assert not any(";" in value or "," in value for value in choices["lead_organizations"])
 
 
@@ -93,13 +93,19 @@ def test_the_template_has_dropdowns_instructions_and_the_unit_prefilled(tmp_path
     assert header["map_version"] == "2025-07"
     assert header["period"] == "2025-Q3"
     assert workbook.sheetnames == [
-        "Hướng dẫn", "Submission", "Danh mục", "Models", "Indicators", "Contributions",
+        "Hướng dẫn",
+        "Submission",
+        "Danh mục",
+        "Models",
+        "Indicators",
+        "Contributions",
         "Activities",
-    ]  # fmt: skip
+    ]
     validated = {
-        str(cells) for validation in workbook["Indicators"].data_validations.dataValidation
+        str(cells)
+        for validation in workbook["Indicators"].data_validations.dataValidation
         for cells in validation.sqref.ranges
-    }  # fmt: skip
+    }
     assert {"C2:C501", "E2:E501"} <= validated
 
 

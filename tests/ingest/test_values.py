@@ -10,19 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from danvan.ingest.values import (
-    PERIOD_KINDS,
-    QUALIFIERS,
-    Period,
-    ValueParseError,
-    convert,
-    load_units,
-    parse_date,
-    parse_number,
-    parse_period,
-    parse_quantity,
-    resolve_unit,
-)
+from danvan.ingest.reference_data import ReferenceData
+from danvan.ingest.values import numbers
+from danvan.ingest.values.dates import parse_date
+from danvan.ingest.values.errors import ValueParseError
+from danvan.ingest.values.numbers import QUALIFIERS
+from danvan.ingest.values.periods import PERIOD_KINDS, Period, parse_period
+from danvan.ingest.values.units import load_units
+from danvan.settings import Settings
+
+UNITS = ReferenceData.from_seeds(Settings().reference_seeds_dir).units
+parse_number = UNITS.parse_number
+parse_quantity = UNITS.parse_quantity
 
 
 def nfd(text: str) -> str:
@@ -35,7 +34,7 @@ def nfd(text: str) -> str:
 @pytest.mark.parametrize(
     ("text", "value", "qualifier"),
     [
-        # Figures quoted in PROGRAMME.md.
+        # Figures quoted in docs/programme.md.
         ("13.000.000.000", "13000000000", None),
         ("1,2", "1.2", None),
         ("13 tỷ đồng", "13000000000", None),
@@ -177,7 +176,7 @@ def test_qualifiers_are_the_documented_set():
 @pytest.mark.parametrize(
     ("text", "unit", "value", "canonical", "qualifier", "input_unit"),
     [
-        # Figures quoted in PROGRAMME.md.
+        # Figures quoted in docs/programme.md.
         ("916 m", None, "0.916", "km", None, "m"),
         ("0,916 km", None, "0.916", "km", None, "km"),
         (">1 ha", None, "10000", "m2", "more_than", "ha"),
@@ -286,54 +285,6 @@ def test_parse_quantity_refuses_disagreeing_or_unknown_units(text, unit, dimensi
     assert caught.value.message_vi
 
 
-def test_quantity_converts_to_the_indicator_unit():
-    # GIVEN ">1 ha" of black turmeric, stored in m2 by default
-    quantity = parse_quantity(">1 ha")
-    # WHEN the indicator asks for hectares
-    in_hectares = quantity.to("ha")
-    # THEN the value and the qualifier survive the conversion
-    assert (in_hectares.value, in_hectares.unit, in_hectares.qualifier) == (
-        Decimal("1"),
-        "ha",
-        "more_than",
-    )
-    assert parse_quantity("3 sào Bắc Bộ").to("ha").value == Decimal("0.108")
-
-
-@pytest.mark.parametrize(
-    ("value", "from_unit", "to_unit", "expected"),
-    [
-        (1, "ha", "m2", "10000"),
-        (10000, "m2", "ha", "1"),
-        (1, "km2", "ha", "100"),
-        (916, "m", "km", "0.916"),
-        (Decimal("0.916"), "km", "m", "916"),
-        (3, "sao_bac_bo", "ha", "0.108"),
-        (13, "billion_VND", "VND", "13000000000"),
-        (60000000, "VND", "million_VND", "60"),
-        (2, "công nam bộ", "m2", "2000"),
-        (20, "members", "persons", "20"),
-        (7, "km", "km", "7"),
-    ],
-)
-def test_convert_within_a_dimension(value, from_unit, to_unit, expected):
-    assert convert(value, from_unit, to_unit) == Decimal(expected)
-
-
-@pytest.mark.parametrize(
-    ("from_unit", "to_unit", "why"),
-    [
-        ("km", "VND", "length vs money"),
-        ("ha", "km", "area vs length"),
-        ("percent", "households", "rate vs count"),
-        ("bridge", "house", "different things are counted"),
-    ],
-)
-def test_convert_refuses_other_dimensions(from_unit, to_unit, why):
-    with pytest.raises(ValueParseError, match=why):
-        convert(1, from_unit, to_unit)
-
-
 @pytest.mark.parametrize(
     ("spelling", "code"),
     [
@@ -352,7 +303,7 @@ def test_convert_refuses_other_dimensions(from_unit, to_unit, why):
     ],
 )
 def test_unit_spellings_tolerate_case_form_and_missing_diacritics(spelling, code):
-    assert resolve_unit(spelling).code == code
+    assert UNITS.resolve(spelling).code == code
 
 
 def _seed(tmp_path: Path, rows: list[str]) -> Path:
@@ -468,7 +419,7 @@ def test_parse_date_never_guesses(value, why):
 @pytest.mark.parametrize(
     ("text", "kind", "code", "start", "end"),
     [
-        # Forms quoted in PROGRAMME.md.
+        # Forms quoted in docs/programme.md.
         ("Quý III/2025", "quarter", "2025-Q3", date(2025, 7, 1), date(2025, 9, 30)),
         ("6 tháng đầu năm 2024", "half_year", "2024-H1", date(2024, 1, 1), date(2024, 6, 30)),
         ("9 tháng 2023", "nine_months", "2023-9M", date(2023, 1, 1), date(2023, 9, 30)),
@@ -589,3 +540,12 @@ def test_parse_period_refuses_unknown_forms(text, why):
 def test_from_code_accepts_only_canonical_codes(code):
     with pytest.raises(ValueParseError):
         Period.from_code(code)
+
+
+def test_a_number_may_end_only_with_the_words_it_is_given():
+    # GIVEN a number followed by a word for đồng
+    # WHEN it is read with and without the units seed's suffixes
+    # THEN only the units' reading accepts the word
+    assert parse_number("1.000.000 đồng").value == Decimal(1_000_000)
+    with pytest.raises(ValueParseError, match="after the number"):
+        numbers.parse_number("1.000.000 đồng")

@@ -1,4 +1,4 @@
-"""Submissions whose right answers are known, shaped like the statements in PROGRAMME.md.
+"""Submissions whose right answers are known, shaped like the statements in docs/programme.md.
 
 Small figures stand in for the provinces' large ones, but every kind of thing
 the statements rely on is here: a revised report (Can Lộc's nine months, 7 →
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from danvan.ingest.writers import write_csv, write_json
+from danvan.ingest.format.writers import write_csv, write_json
 
 # GSO codes used below (2025-01 map unless said otherwise).
 HA_TINH = "42"

@@ -9,10 +9,10 @@ from datetime import date
 import psycopg
 import pytest
 
-from danvan.ingest.writers import write_json
+from danvan.ingest.format.writers import write_json
 from danvan.pipeline import NightlySummary
-from danvan.samples import copy_samples
 from danvan.settings import Settings
+from danvan.synthetic.samples import copy_samples
 from tests.marts import known_data as known
 from tests.quality.checksums import schema_checksums
 

@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from danvan.ingest.inbox import FEEDBACK_SUFFIX
-from danvan.samples import copy_samples
+from danvan.synthetic.samples import copy_samples
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e]
 

@@ -17,7 +17,7 @@ import sqlalchemy
 from psycopg.conninfo import conninfo_to_dict
 
 from danvan.publication.access import EVERY_PROVINCE, add_reader, remove_reader
-from danvan.samples import copy_samples
+from danvan.synthetic.samples import copy_samples
 from danvan.settings import Settings
 from tests.conftest import Server, with_database
 

@@ -22,11 +22,12 @@ import pytest
 
 from danvan.feedback import FEEDBACK_SUFFIX
 from danvan.gate.review import SubmissionFilter, decide, list_submissions
-from danvan.ingest.writers import write_csv, write_json
+from danvan.ingest.format.writers import write_csv, write_json
 from danvan.pipeline import NightlySummary, PipelineFailed
 from danvan.quality.suites import load_suites
-from danvan.samples import copy_samples
+from danvan.synthetic.samples import copy_samples
 from danvan.settings import Settings
+from danvan.synthetic.samples import copy_samples
 from tests.quality.checksums import schema_checksums
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e]

@@ -7,17 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from danvan.reference import AdminMap, default_seeds_dir
+from danvan.reference import AdminMap
+from danvan.settings import Settings
+
+ADMIN_SEEDS = Settings().reference_seeds_dir / "admin"
 
 
 def read_seed(name: str) -> list[dict[str, str]]:
-    with (default_seeds_dir() / name).open(encoding="utf-8", newline="") as f:
+    with (ADMIN_SEEDS / name).open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
-    return default_seeds_dir()
+    return ADMIN_SEEDS
 
 
 @pytest.fixture(scope="session")
@@ -38,4 +41,4 @@ def crosswalk() -> list[dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def admin_map() -> AdminMap:
-    return AdminMap.from_seeds()
+    return AdminMap.from_seeds(ADMIN_SEEDS)

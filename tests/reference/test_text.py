@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from danvan.text import fold_diacritics, normalize_text, search_key
+from danvan.text import fold_diacritics, header_key, lower_nfc, normalize_text, search_key, tone_key
 
 VIETNAMESE_LETTERS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
 
@@ -96,3 +96,28 @@ def test_search_key_is_the_same_for_every_spelling() -> None:
     assert search_key("TP. Hồ Chí Minh") == "tp ho chi minh"
     assert search_key("Phường 01") == "phuong 01"
     assert search_key("Xã Đạ M'ri") == "xa da m ri"
+
+
+def test_header_key_keeps_only_ascii_letters_and_digits() -> None:
+    """GIVEN a column title in any case, form and punctuation, with an invisible character
+    WHEN its header key is computed
+    THEN spellings agree and only ASCII letters and digits remain, in single spaces."""
+    titles = [
+        "Đơn vị tính",
+        unicodedata.normalize("NFD", "ĐƠN VỊ TÍNH"),
+        "don_vi_tinh",
+        "Đơn\u200b vị-tính",
+    ]
+    assert {header_key(title) for title in titles} == {"don vi tinh"}
+    assert header_key("Diện tích (m²)") == "dien tich m"
+    assert header_key(2025) == "2025"
+
+
+def test_lower_nfc_and_tone_key_compare_spellings_with_their_diacritics() -> None:
+    """GIVEN unit spellings in NFD, upper case, with non-breaking spaces, in both tone conventions
+    WHEN they are lowered and tone-keyed
+    THEN the diacritics stay, and only the tone placement stops mattering."""
+    assert lower_nfc(unicodedata.normalize("NFD", "  Héc\u00a0TA ")) == "héc ta"
+    assert tone_key("gói hoà bình") == tone_key("gói hòa bình")
+    assert tone_key("bàn") != tone_key("bán")
+    assert tone_key("km") == "km"

@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from danvan.report import Publication, build_report
-from danvan.samples import copy_samples
+from danvan.synthetic.samples import copy_samples
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e]
 

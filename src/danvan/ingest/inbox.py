@@ -6,7 +6,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from danvan.ingest.landing import FileResult
+from danvan.ingest.landing.files import FileResult
 
 SUBMISSION_SUFFIXES = {".xlsx", ".csv", ".json"}
 FEEDBACK_SUFFIX = ".feedback.txt"

@@ -17,7 +17,7 @@ def render_quarantine(url: str, limit: int = 50) -> str:
                from audit.quarantine order by quarantine_id desc limit %s""",
             [limit],
         ).fetchall()
-        total = conn.execute("select count(*) from audit.quarantine").fetchone()[0]
+        (total,) = conn.execute("select count(*) from audit.quarantine").fetchone() or (0,)
     lines = [
         f"{len(rejected)} rejected files (newest {limit} shown)"
         if rejected

@@ -1,4 +1,8 @@
-"""Ingestion as the flows call it: land a batch of files over one connection."""
+"""Ingestion as the flows call it: land a batch of files over one connection.
+
+``seeds_dir`` is ``Settings.reference_seeds_dir``: the reference data every file is
+judged against, loaded once per process (``judgements``).
+"""
 
 from __future__ import annotations
 
@@ -11,25 +15,27 @@ from pathlib import Path
 
 import psycopg
 
-from danvan.ingest.catalogue import Catalogue
-from danvan.ingest.landing import FileResult, display_name, land_file, record_rejected, sha256_of
-from danvan.ingest.records import RecordBuilder
-from danvan.ingest.rows import RowCodec
-from danvan.reference.admin_map import AdminMap
+from danvan.ingest.landing.cells import CellJudge
+from danvan.ingest.landing.files import (
+    FileResult,
+    display_name,
+    land_file,
+    record_rejected,
+    sha256_of,
+)
+from danvan.ingest.landing.outputs import Judgements
+from danvan.ingest.reference_data import ReferenceData
 from danvan.warehouse.db import connect
 
 
 @lru_cache(maxsize=4)
-def row_codec(seeds_dir: Path) -> RowCodec:
+def judgements(seeds_dir: Path) -> Judgements:
     """Reference data is loaded, and judgements cached, once per process and seeds directory."""
-    builder = RecordBuilder(
-        Catalogue.from_seeds(seeds_dir / "catalogue"),
-        AdminMap.from_seeds(seeds_dir / "admin"),
-    )
+    cells = CellJudge(ReferenceData.from_seeds(seeds_dir))
     # The reference data lives as long as the process: keeping its ~10^6 objects out of
     # the garbage collector's generations makes landing about a third faster.
     gc.freeze()
-    return RowCodec(builder)
+    return Judgements(cells)
 
 
 def land_batch(url: str, paths: list[Path], seeds_dir: Path) -> list[FileResult]:
@@ -38,14 +44,14 @@ def land_batch(url: str, paths: list[Path], seeds_dir: Path) -> list[FileResult]
     Database errors propagate (the caller may retry: landed files are skipped by
     their hash). Any other error in one file rejects that file with the reason.
     """
-    codec = row_codec(seeds_dir)
+    judged = judgements(seeds_dir)
     results = []
     # Autocommit: each file's own transaction block is the only transaction.
     with connect(url, autocommit=True) as conn:
         for path in paths:
             try:
                 with _cyclic_collector_paused():
-                    results.append(land_file(conn, path, codec))
+                    results.append(land_file(conn, path, judged))
             except psycopg.Error:
                 raise
             except Exception as error:  # a reader bug must not lose the rest of the batch

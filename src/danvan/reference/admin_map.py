@@ -16,8 +16,9 @@ is not "Xã Tân An"); when no unit of that type fits but exactly one unit of
 the same level does, it matches with a ``_prefix_mismatch`` method (units
 change type over time: a xã becomes a phường).
 
-The index is built once from the seeds in ``dbt_project/seeds/reference/admin``
-(see SOURCES.md there); lookups are dictionary hits.
+The index is built once from the ``admin`` seeds of the reference seeds directory
+the settings name (``dbt_project/seeds/reference/admin``, see SOURCES.md there);
+lookups are dictionary hits.
 """
 
 from __future__ import annotations
@@ -26,22 +27,20 @@ import csv
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
 from danvan.text import fold_diacritics, normalize_text
 
-__all__ = ["AdminMap", "UnitMatch", "UnitMatchError", "default_seeds_dir"]
+__all__ = ["AdminMap", "UnitMatch", "UnitMatchError"]
 
 OLD_MAP = "2025-01"
 NEW_MAP = "2025-07"
 REFORM_DATE = datetime.date(2025, 7, 1)
 LEVELS = ("province", "district", "commune")
 CODE_WIDTH = {"province": 2, "district": 3, "commune": 5}
-
-_SEEDS_DIR = Path("dbt_project") / "seeds" / "reference" / "admin"
 
 # Prefix tokens (diacritics-free) -> the unit types they announce. Abbreviations
 # cannot start a name; full words can ("Quan Hóa", "Phương Sơn"), so a full word
@@ -129,11 +128,6 @@ class _Unit:
         return UnitMatch(
             self.code, self.name, self.level, self.map_version, self.province_code, method
         )
-
-
-def default_seeds_dir() -> Path:
-    """``<repo>/dbt_project/seeds/reference/admin`` for a source checkout."""
-    return Path(__file__).resolve().parents[3] / _SEEDS_DIR
 
 
 def _tokens(text: str) -> list[str]:
@@ -241,9 +235,8 @@ class AdminMap:
         self._scopes: dict[tuple[str, str | None, str | None], str] = {}
 
     @classmethod
-    def from_seeds(cls, seeds_dir: Path | str | None = None) -> AdminMap:
+    def from_seeds(cls, directory: Path) -> AdminMap:
         """Load ``ref_admin_units.csv`` and ``ref_commune_crosswalk.csv`` from a directory."""
-        directory = Path(seeds_dir) if seeds_dir is not None else default_seeds_dir()
         with (
             (directory / "ref_admin_units.csv").open(encoding="utf-8", newline="") as units,
             (directory / "ref_commune_crosswalk.csv").open(encoding="utf-8", newline="") as xw,
@@ -357,7 +350,9 @@ class AdminMap:
             [u.as_match(method) for u in candidates],
         )
 
-    def _levels_in(self, map_version: str, level: str | None, scope_level: str | None):
+    def _levels_in(
+        self, map_version: str, level: str | None, scope_level: str | None
+    ) -> tuple[str, ...]:
         if level is not None:
             if scope_level is not None and LEVELS.index(level) <= LEVELS.index(scope_level):
                 raise ValueError(f"a {level} cannot lie within a {scope_level}")
@@ -380,9 +375,11 @@ class AdminMap:
             province_code = None
             if province:
                 province_code = self._resolve_scope(province, map_version, "province", None)
-            code = province_code
             if district:
                 code = self._resolve_scope(district, map_version, "district", province_code)
+            else:
+                assert province_code is not None  # no district: the province was given
+                code = province_code
             self._scopes[key] = code
         code = self._scopes[key]
         unit = self._units[(map_version, code)]
@@ -421,7 +418,9 @@ class AdminMap:
     def _within(self, unit: _Unit, scope: str) -> bool:
         return not scope or scope in (unit.province_code, unit.district_code)
 
-    def _get(self, map_version: str, level: str, scope: str, stage: str, key: str):
+    def _get(
+        self, map_version: str, level: str, scope: str, stage: str, key: str
+    ) -> Iterator[_Unit]:
         codes = self._index.get((map_version, level, scope, stage), {}).get(key, ())
         return (self._units[(map_version, code)] for code in codes)
 

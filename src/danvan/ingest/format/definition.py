@@ -16,7 +16,7 @@ FORMAT_VERSION = 1
 
 
 class Kind(StrEnum):
-    """How a cell is read; each kind has one parser in ``danvan.ingest.records``."""
+    """How a cell is read; each kind has one parser in ``danvan.ingest.landing.cells``."""
 
     TEXT = "text"
     CODE = "code"
@@ -69,7 +69,9 @@ class Section:
         return self._by_name[name]
 
 
-def _col(name: str, header_vi: str, kind: Kind, description: str, *, required: bool = False):
+def _col(
+    name: str, header_vi: str, kind: Kind, description: str, *, required: bool = False
+) -> Column:
     return Column(name, header_vi, kind, required, description)
 
 
@@ -206,14 +208,20 @@ MODELS = Section(
     ),
 )
 
+# How rows of other sections name their model: by code, or by name when it has none.
+MODEL_REFERENCE = (
+    _col("model_code", "Mã mô hình", Kind.CODE, "Model code (or give the model name)."),
+    _col("model_name", "Tên mô hình", Kind.TEXT, "Model name, when it has no code."),
+)
+MODEL_REFERENCE_NAMES = tuple(column.name for column in MODEL_REFERENCE)
+
 INDICATORS = Section(
     name="indicators",
     sheet_vi="Chỉ tiêu",
     sheet_en="Indicators",
     description="Measured results of each model in the period.",
     columns=(
-        _col("model_code", "Mã mô hình", Kind.CODE, "Model code (or give the model name)."),
-        _col("model_name", "Tên mô hình", Kind.TEXT, "Model name, when it has no code."),
+        *MODEL_REFERENCE,
         _col(
             "indicator",
             "Chỉ tiêu",
@@ -235,7 +243,7 @@ INDICATORS = Section(
             "Unit of the value (m, km, ha, m², hộ, người, đồng…); blank: the indicator's unit.",
         ),
     ),
-    required_one_of=("model_code", "model_name"),
+    required_one_of=MODEL_REFERENCE_NAMES,
 )
 
 CONTRIBUTIONS = Section(
@@ -244,8 +252,7 @@ CONTRIBUTIONS = Section(
     sheet_en="Contributions",
     description="Resources mobilised for each model in the period.",
     columns=(
-        _col("model_code", "Mã mô hình", Kind.CODE, "Model code (or give the model name)."),
-        _col("model_name", "Tên mô hình", Kind.TEXT, "Model name, when it has no code."),
+        *MODEL_REFERENCE,
         _col(
             "contribution_type",
             "Loại đóng góp",
@@ -269,7 +276,7 @@ CONTRIBUTIONS = Section(
         ),
         _col("unit", "Đơn vị tính", Kind.UNIT, "Unit of the amount; blank: the type's unit."),
     ),
-    required_one_of=("model_code", "model_name"),
+    required_one_of=MODEL_REFERENCE_NAMES,
 )
 
 ACTIVITIES = Section(

@@ -4,38 +4,39 @@ A file already received (same SHA-256) is skipped. A file that cannot be read
 is recorded as rejected with its reason, even when the problem shows only
 halfway through its rows (the rows copied so far are rolled back). Otherwise
 its good rows stream into ``raw`` with lineage and every bad row goes to
-``audit.quarantine`` with why. A large CSV is judged column by column
-(``columnar``) unless Arrow would read it differently from the row path.
+``audit.quarantine`` with why. Each table lands through ``land_table``, the one
+place where the row path (``rows``) and the columnar path (``columnar``: a large
+CSV judged column by column) meet.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
 import psycopg
-from psycopg.copy import QueuedLibpqWriter
 
-from danvan.ingest.columnar import NotColumnar, csv_chunks, is_columnar
-from danvan.ingest.readers import FileRejected, StrayCell, Table, excerpt, read_submission_file
-from danvan.ingest.records import Problem
-from danvan.ingest.rows import (
-    CHUNK_ROWS,
-    RAW_TABLES,
-    SUBMISSION_COLUMNS,
-    RowCodec,
-    copy_field,
-    raw_columns,
-)
+from danvan.ingest.landing import columnar, rows
+from danvan.ingest.landing.cells import Invalid, Problem, SubmissionIdentity
+from danvan.ingest.landing.copy_text import copy_chunks, copy_field, copy_lines
+from danvan.ingest.landing.outputs import RAW_TABLES, SUBMISSION_COLUMNS, Judgements, raw_columns
+from danvan.ingest.landing.table import TableLanding
+from danvan.ingest.readers import read_submission_file
+from danvan.ingest.readers.contents import FileRejected, StrayCell, Table, excerpt
 
-QUEUED_COPY_BYTES = 64 * 1024
 QUARANTINE_COLUMNS = (
-    "file_id", "file_name", "sheet", "row_number", "column_name", "value_text", "reason_code",
-    "reason_en", "reason_vi", "row_values",
-)  # fmt: skip
+    "file_id",
+    "file_name",
+    "sheet",
+    "row_number",
+    "column_name",
+    "value_text",
+    "reason_code",
+    "reason_en",
+    "reason_vi",
+    "row_values",
+)
 
 
 @dataclass
@@ -73,16 +74,18 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def land_file(conn: psycopg.Connection, path: Path, codec: RowCodec) -> FileResult:
+def land_file(conn: psycopg.Connection, path: Path, judgements: Judgements) -> FileResult:
     """Land one file in its own transaction (``conn`` is in autocommit mode)."""
     name = display_name(path)
     try:
         content_sha256 = sha256_of(path)
     except OSError as error:  # gone or unreadable since it was listed: nothing to record
         return FileResult(
-            name, "rejected", reason=f"[unreadable] the file cannot be read: {error.strerror}",
+            name,
+            "rejected",
+            reason=f"[unreadable] the file cannot be read: {error.strerror}",
             reason_vi=f"không đọc được tệp: {error.strerror}",
-        )  # fmt: skip
+        )
     seen = conn.execute(
         "select status, reason_en, reason_vi from raw.files where content_sha256 = %s",
         [content_sha256],
@@ -95,7 +98,7 @@ def land_file(conn: psycopg.Connection, path: Path, codec: RowCodec) -> FileResu
     size = path.stat().st_size
     try:
         with conn.transaction():
-            return _land(conn, path, name, content_sha256, size, codec)
+            return _land(conn, path, name, content_sha256, size, judgements)
     except FileRejected as rejection:
         reason_en = f"[{rejection.code}] {rejection.reason_en}"
         record_rejected(conn, path, name, content_sha256, reason_en, rejection.reason_vi)
@@ -115,9 +118,15 @@ def record_rejected(
             """insert into raw.files (file_name, content_sha256, byte_size, file_format, status,
                    reason_en, reason_vi) values (%s, %s, %s, %s, 'rejected', %s, %s)
                on conflict (content_sha256) do nothing""",
-            [name, content_sha256, path.stat().st_size, excerpt(path.suffix.lower().lstrip("."), 20),
-             excerpt(reason_en, 2000), excerpt(reason_vi, 2000)],
-        )  # fmt: skip
+            [
+                name,
+                content_sha256,
+                path.stat().st_size,
+                excerpt(path.suffix.lower().lstrip("."), 20),
+                excerpt(reason_en, 2000),
+                excerpt(reason_vi, 2000),
+            ],
+        )
 
 
 def _land(
@@ -126,45 +135,39 @@ def _land(
     name: str,
     content_sha256: str,
     size: int,
-    codec: RowCodec,
+    judgements: Judgements,
 ) -> FileResult:
     contents = read_submission_file(path)
-    file_id = conn.execute(
+    registered = conn.execute(
         """insert into raw.files (file_name, content_sha256, byte_size, file_format, status,
                sections) values (%s, %s, %s, %s, 'loaded', %s) returning file_id""",
         [name, content_sha256, size, contents.file_format, list(contents.sections)],
-    ).fetchone()[0]
+    ).fetchone()
+    assert registered is not None  # insert … returning: one row
+    file_id: int = registered[0]
     problems: list[Problem] = []
     stray = list(contents.stray)
-    identities = {}
+    identities: dict[tuple[object, ...], tuple[SubmissionIdentity, str, int]] = {}
     header = None
     if contents.header is not None:
-        header = codec.builder.identity(contents.header)
-        if isinstance(header, list):
-            problems += header
+        header = judgements.cells.identity(contents.header)
+        if isinstance(header, Invalid):
+            problems += header.errors
         else:
             identities[header.key] = (header, contents.header.sheet, contents.header.row_number)
     loaded = 0
     for table in contents.tables:
-        rows = codec.rows(table, file_id, header)
-        try:
-            if not is_columnar(rows):
-                raise NotColumnar("a small file, or not UTF-8 CSV")
-            with conn.transaction():
-                _copy_table(conn, table, csv_chunks(rows), "(format csv)")
-            table.rows.close()
-        except NotColumnar:
-            rows = codec.rows(table, file_id, header)
-            _copy_table(conn, table, rows.chunks(), "")
-        loaded += rows.loaded
-        problems += rows.problems
-        stray += rows.stray
-        for key, first in rows.identities.items():
+        landed = land_table(conn, judgements, table, file_id, header)
+        loaded += landed.loaded
+        problems += landed.problems
+        stray += landed.stray
+        for key, first in landed.identities.items():
             identities.setdefault(key, first)
-    _copy_lines(conn, "raw.submissions", SUBMISSION_COLUMNS, (
-        f"{file_id}\t{copy_field(sheet)}\t{row_number}\t{codec.submission_text(identity)}"
+    lines = (
+        f"{file_id}\t{copy_field(sheet)}\t{row_number}\t{judgements.submission_text(identity)}"
         for identity, sheet, row_number in identities.values()
-    ))  # fmt: skip
+    )
+    copy_lines(conn, "raw.submissions", SUBMISSION_COLUMNS, lines)
     _quarantine(conn, file_id, name, problems, stray)
     quarantined = len({(p.sheet, p.row_number) for p in problems})
     conn.execute(
@@ -174,37 +177,36 @@ def _land(
     return FileResult(name, "loaded", loaded, quarantined, file_id=file_id, problems=problems)
 
 
-def _copy_table(
-    conn: psycopg.Connection, table: Table, chunks: Iterator[str | bytes], options: str
-) -> None:
-    """COPY a table's good rows into its raw table."""
+def land_table(
+    conn: psycopg.Connection,
+    judgements: Judgements,
+    table: Table,
+    file_id: int,
+    header: SubmissionIdentity | Invalid[Problem] | None,
+) -> TableLanding:
+    """COPY a table's good rows into its raw table: where the two paths meet.
+
+    A large UTF-8 CSV whose rows carry their submissions is judged column by column,
+    within a savepoint; if Arrow cannot read it exactly as the row path would, the
+    savepoint is rolled back and the row path lands the table from its start. Every
+    other table goes row by row. Either way the result is the same rows.
+    """
     columns = ", ".join(raw_columns(table.section.name))
-    _copy(conn, f"copy {RAW_TABLES[table.section.name]} ({columns}) from stdin {options}", chunks)
-
-
-def _copy_lines(
-    conn: psycopg.Connection, table: str, columns: tuple[str, ...], lines: Iterator[str]
-) -> None:
-    """COPY rows given as lines of COPY text."""
-    chunks = (
-        "\n".join(chunk) + "\n" for chunk in iter(lambda: list(islice(lines, CHUNK_ROWS)), [])
-    )
-    _copy(conn, f"copy {table} ({', '.join(columns)}) from stdin", chunks)
-
-
-def _copy(conn: psycopg.Connection, copy_sql: str, chunks: Iterator[str | bytes]) -> None:
-    """Send the chunks as they are made; no chunk, no COPY."""
-    first = next(chunks, None)
-    if first is None:
-        return
-    cursor = conn.cursor()
-    # For a large table a worker thread sends while the next chunk is made, so the
-    # server parses in parallel; a small file's rows are not worth a thread.
-    writer = QueuedLibpqWriter(cursor) if len(first) >= QUEUED_COPY_BYTES else None
-    with cursor.copy(copy_sql, writer=writer) as copy:
-        copy.write(first)
-        for chunk in chunks:
-            copy.write(chunk)
+    copy_sql = f"copy {RAW_TABLES[table.section.name]} ({columns}) from stdin"
+    if table.csv_source is not None and columnar.suits(table, header is not None):
+        landing = TableLanding(judgements, table, file_id, header)
+        try:
+            with conn.transaction():
+                chunks = columnar.csv_chunks(landing, table.csv_source)
+                copy_chunks(conn, f"{copy_sql} (format csv)", chunks)
+        except columnar.ArrowCannotRead:
+            pass  # the row path reads it, and decides
+        else:
+            table.release_rows()
+            return landing
+    landing = TableLanding(judgements, table, file_id, header)
+    copy_chunks(conn, copy_sql, rows.copy_text_chunks(landing))
+    return landing
 
 
 def _quarantine(
@@ -215,17 +217,37 @@ def _quarantine(
     stray: list[StrayCell],
 ) -> None:
     entries = [
-        (file_id, file_name, p.sheet, p.row_number, p.column, p.value_text, p.code, p.reason_en,
-         p.reason_vi, p.row_values)
+        (
+            file_id,
+            file_name,
+            p.sheet,
+            p.row_number,
+            p.column,
+            p.value_text,
+            p.code,
+            p.reason_en,
+            p.reason_vi,
+            p.row_values,
+        )
         for p in problems
-    ]  # fmt: skip
+    ]
     entries += [
-        (file_id, file_name, s.sheet, s.row_number, s.column, s.value, s.code,
-         STRAY_REASONS[s.code][0], STRAY_REASONS[s.code][1], None)
+        (
+            file_id,
+            file_name,
+            s.sheet,
+            s.row_number,
+            s.column,
+            s.value,
+            s.code,
+            STRAY_REASONS[s.code][0],
+            STRAY_REASONS[s.code][1],
+            None,
+        )
         for s in stray
-    ]  # fmt: skip
+    ]
     lines = ("\t".join(map(copy_field, entry)) for entry in entries)
-    _copy_lines(conn, "audit.quarantine", QUARANTINE_COLUMNS, lines)
+    copy_lines(conn, "audit.quarantine", QUARANTINE_COLUMNS, lines)
 
 
 STRAY_REASONS = {

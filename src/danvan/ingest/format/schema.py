@@ -1,6 +1,6 @@
 """The published submission format, version 1: JSON Schema and documentation tables.
 
-Both are derived from ``danvan.ingest.format``; ``python -m danvan.ingest.schema``
+Both are derived from ``danvan.ingest.format``; ``python -m danvan.ingest.format.schema``
 rewrites ``docs/submission.schema.json`` and the generated tables of
 ``docs/submission-format.md`` (between ``<!-- generated:NAME -->`` and
 ``<!-- end generated -->``), and a test checks the committed files are current.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from danvan.ingest.format import (
     CSV_IDENTITY_COLUMNS,
@@ -61,7 +62,7 @@ KIND_NOTES = {
 }
 
 
-def _column_schema(column: Column) -> dict:
+def _column_schema(column: Column) -> dict[str, Any]:
     types = KIND_TYPES.get(column.kind, ["string"])
     return {
         "title": column.header_vi,
@@ -70,7 +71,7 @@ def _column_schema(column: Column) -> dict:
     }
 
 
-def _section_schema(section: Section) -> dict:
+def _section_schema(section: Section) -> dict[str, Any]:
     schema = {
         "title": f"{section.sheet_vi} / {section.sheet_en}",
         "description": section.description,
@@ -84,7 +85,7 @@ def _section_schema(section: Section) -> dict:
     return schema
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the JSON form of a submission."""
     properties = {
         "$schema": {"type": "string"},

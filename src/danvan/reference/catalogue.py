@@ -1,7 +1,8 @@
 """Look up catalogue codes (fields, indicators, organisations…) from any spelling.
 
-The catalogue is the dbt seeds under ``dbt_project/seeds/reference/catalogue``:
-each row has a code, Vietnamese and English names and pipe-separated aliases.
+The catalogue is the ``catalogue`` seeds of the reference seeds directory
+(``dbt_project/seeds/reference/catalogue``): each row has a code, Vietnamese and
+English names and pipe-separated aliases.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from danvan.ingest.readers import header_key
+from danvan.text import header_key
 
 CATALOGUE_SEEDS = {
     "field": ("ref_fields.csv", "field_code"),

@@ -1,59 +1,66 @@
-"""Judge a large CSV column by column: Arrow parses it, each distinct input is judged once.
+"""The columnar path: a large CSV judged column by column; Arrow parses it, each distinct
+input is judged once.
 
-The row path (``rows.TableRows``) spends a few microseconds of Python on every
-row; for a bulk export of a million rows that is most of the landing time. Here
-Arrow parses the file in C++, each output's distinct inputs are judged by the
-same ``RowCodec`` judgements, and the results are spread back over the rows by
-index, so the Python work grows with the distinct values, not with the rows. Good
-rows are written as CSV for ``COPY … (format csv)``; rows with an invalid value or
-submission are quarantined exactly as the row path does it.
+The row path (``rows``) spends a few microseconds of Python on every row; for a
+bulk export of a million rows that is most of the landing time. Here Arrow parses
+the file in C++, each output's distinct inputs are judged by the same
+``Judgements``, and the results are spread back over the rows by index, so the
+Python work grows with the distinct values, not with the rows. Good rows are
+written as CSV for ``COPY … (format csv)``; rows with an invalid value or
+submission are quarantined exactly as the row path does it (``TableLanding``).
 
-Whatever Arrow cannot read the way the row path reads it (a ragged line, invalid
-UTF-8, a record longer than a line may be) raises ``NotColumnar``; the caller then
-lands the file through the row path, which decides.
+``suits`` says which tables may take this path. Whatever Arrow cannot read the way
+the row path reads it (a ragged line, invalid UTF-8, a record longer than a line
+may be) raises ``ArrowCannotRead``, which only ``files.land_table`` catches: it
+rolls the table back and lands it through the row path, which decides.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Hashable, Iterator
 from functools import reduce
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from danvan.ingest.readers import MAX_CSV_LINE_BYTES, CsvSource, is_blank
-from danvan.ingest.rows import IDENTITY, BoundOutput, TableRows
+from danvan.ingest.landing.cells import CellError, Invalid, Problem, SubmissionIdentity
+from danvan.ingest.landing.outputs import IDENTITY, BoundOutput
+from danvan.ingest.landing.table import TableLanding
+from danvan.ingest.readers.contents import CsvSource, Table, is_blank
+from danvan.ingest.readers.csv import MAX_CSV_LINE_BYTES
 
 COLUMNAR_MIN_BYTES = 1 << 20  # smaller files land faster through the row path
 ROWS_PER_GROUP = 100_000  # rows judged together; Arrow's fixed costs are per group
 
 
-class NotColumnar(Exception):
+class ArrowCannotRead(Exception):
     """Arrow cannot read this file exactly as the row path would."""
 
 
-def is_columnar(rows: TableRows) -> bool:
-    source = rows.table.csv_source
+def suits(table: Table, has_header: bool) -> bool:
+    """Whether a table may take this path: a large UTF-8 CSV whose rows carry their
+    submissions, with a header Arrow reads as the row path does."""
+    source = table.csv_source
     return (
         source is not None
-        and rows.header is None
+        and not has_header
         and source.path.stat().st_size >= COLUMNAR_MIN_BYTES
-        and not any("\n" in title or "\r" in title for title in rows.table.titles)
+        and not any("\n" in title or "\r" in title for title in table.titles)
     )
 
 
-def csv_chunks(rows: TableRows) -> Iterator[bytes]:
-    """The good rows of ``rows.table`` as CSV in raw column order, a group at a time.
+def csv_chunks(landing: TableLanding, source: CsvSource) -> Iterator[bytes]:
+    """The good rows of the table as CSV in raw column order, a group at a time.
 
     Problems, stray cells, submissions and the count of loaded rows accumulate in
-    ``rows`` as on the row path.
+    ``landing`` as on the row path.
     """
-    outputs = rows.codec.outputs(rows.table)
+    outputs = landing.judgements.outputs(landing.table)
     first_number = 2  # record 1 is the header
-    for group in _groups(rows.table.csv_source, len(rows.table.titles)):
+    for group in _groups(source, len(landing.table.titles)):
         cells = [column.combine_chunks() for column in group.columns]
-        yield _group_csv(rows, outputs, cells, first_number)
+        yield _group_csv(landing, outputs, cells, first_number)
         first_number += group.num_rows
 
 
@@ -89,23 +96,25 @@ def _groups(source: CsvSource, width: int) -> Iterator[pa.Table]:
         if count:
             yield pa.Table.from_batches(batches)
     except pa.ArrowException as error:
-        raise NotColumnar(str(error)) from error
+        raise ArrowCannotRead(str(error)) from error
 
 
 def _group_csv(
-    rows: TableRows, outputs: list[BoundOutput], cells: list[pa.Array], first_number: int
+    landing: TableLanding, outputs: list[BoundOutput], cells: list[pa.Array], first_number: int
 ) -> bytes:
     size = len(cells[0])
-    rejected: dict[int, list] = {}  # row index in the group -> what is wrong with it
-    _stray_cells(rows, cells, first_number)
-    submission_ids, identities, identity_columns = _submissions(rows, cells, first_number, rejected)
+    rejected: dict[int, list[Problem | CellError]] = {}  # row index in the group -> why
+    _stray_cells(landing, cells, first_number)
+    submission_ids, identities, identity_columns = _submissions(
+        landing, cells, first_number, rejected
+    )
     columns = [
-        pa.array([str(rows.file_id)] * size),
-        pa.array([rows.table.sheet] * size),
+        pa.array([str(landing.file_id)] * size),
+        pa.array([landing.table.sheet] * size),
         pa.array(range(first_number, first_number + size), pa.int64()),
         *identity_columns,
     ]
-    errors: dict[int, list] = {}  # row index -> the errors in its inputs, output by output
+    errors: dict[int, list[Problem | CellError]] = {}  # row -> its inputs' errors, by output
     for output in outputs:
         columns += _output_columns(output, cells, submission_ids, identities, errors)
     rejected.update((index, found) for index, found in errors.items() if index not in rejected)
@@ -113,17 +122,18 @@ def _group_csv(
     if rejected:
         for index in sorted(rejected):
             values = [column[index].as_py() for column in cells]
-            rows.reject(first_number + index, values, rejected[index])
+            landing.reject(first_number + index, values, rejected[index])
         good = good.filter(pc.invert(pc.is_in(pa.array(range(size)), pa.array(list(rejected)))))
-    rows.loaded += good.num_rows
+    landing.loaded += good.num_rows
     sink = pa.BufferOutputStream()
     pacsv.write_csv(good, sink, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
-    return sink.getvalue().to_pybytes()
+    csv_bytes: bytes = sink.getvalue().to_pybytes()
+    return csv_bytes
 
 
-def _stray_cells(rows: TableRows, cells: list[pa.Array], first_number: int) -> None:
+def _stray_cells(landing: TableLanding, cells: list[pa.Array], first_number: int) -> None:
     """Cells in columns that are not loaded, as the row path records them."""
-    unplaced = rows.table.unplaced
+    unplaced = landing.table.unplaced
     if not unplaced:
         return
     filled = reduce(pc.or_, (pc.greater(pc.binary_length(cells[p]), 0) for p in unplaced))
@@ -131,20 +141,27 @@ def _stray_cells(rows: TableRows, cells: list[pa.Array], first_number: int) -> N
         for position, code in unplaced.items():
             value = cells[position][index].as_py()
             if not is_blank(value):
-                rows.stray.append(rows.stray_cell(first_number + index, position, value, code))
+                landing.stray.append(
+                    landing.stray_cell(first_number + index, position, value, code)
+                )
 
 
 def _submissions(
-    rows: TableRows, cells: list[pa.Array], first_number: int, rejected: dict[int, list]
-) -> tuple[pa.Array, list, list[pa.Array]]:
+    landing: TableLanding,
+    cells: list[pa.Array],
+    first_number: int,
+    rejected: dict[int, list[Problem | CellError]],
+) -> tuple[pa.Array, list[SubmissionIdentity | None], list[pa.Array]]:
     """Per row, which distinct submission it names; the submissions; the identity columns."""
-    arrays = [cells[p] for p in rows.identity_positions]
+    arrays = [cells[p] for p in landing.identity_positions]
     ids, firsts = _distinct(arrays, len(cells[0]))
     keys = zip(*(array.take(firsts).to_pylist() for array in arrays), strict=True)
-    identities, texts, problems = [], [], {}
+    identities: list[SubmissionIdentity | None] = []
+    texts: list[tuple[str | None, ...]] = []
+    problems: dict[int, Invalid[Problem]] = {}
     for index, (first, key) in enumerate(zip(firsts.to_pylist(), keys, strict=True)):
-        found = rows.submission(first_number + first, key)
-        if found.__class__ is list:
+        found = landing.submission(first_number + first, key)
+        if isinstance(found, Invalid):
             identities.append(None)
             texts.append((None,) * len(IDENTITY))
             problems[index] = found
@@ -159,7 +176,7 @@ def _submissions(
                 )
             )
     for index in _rows_of(ids, problems):
-        rejected[index] = problems[ids[index].as_py()]
+        rejected[index] = list(problems[ids[index].as_py()].errors)
     columns = [pa.array(column, pa.string()).take(ids) for column in zip(*texts, strict=True)]
     return ids, identities, columns
 
@@ -168,8 +185,8 @@ def _output_columns(
     output: BoundOutput,
     cells: list[pa.Array],
     submission_ids: pa.Array,
-    identities: list,
-    errors: dict[int, list],
+    identities: list[SubmissionIdentity | None],
+    errors: dict[int, list[Problem | CellError]],
 ) -> list[pa.Array]:
     """An output's raw columns for every row; the errors of rows with invalid inputs."""
     size = len(cells[0])
@@ -178,20 +195,21 @@ def _output_columns(
         arrays.insert(0, submission_ids)
     ids, firsts = _distinct(arrays, size)
     present = iter(zip(*(array.take(firsts).to_pylist() for array in arrays), strict=True))
-    judgements, invalid = [], {}
-    for index, found in enumerate(present):
-        found = iter(found)
+    judgements: list[tuple[str | None, ...]] = []
+    invalid: dict[int, tuple[CellError, ...]] = {}
+    for index, combination in enumerate(present):
+        found = iter(combination)
         identity = identities[next(found)] if output.uses_identity else None
         inputs = tuple(None if p is None else next(found) for p in output.positions)
-        key = inputs[0] if len(inputs) == 1 else inputs
+        key: Hashable = inputs[0] if len(inputs) == 1 else inputs
         if output.uses_identity:
             if identity is None:  # the row is rejected for its submission already
                 judgements.append((None,) * output.width)
                 continue
             key = (identity, key)
         texts = output.value_texts(key)
-        if texts.__class__ is list:
-            invalid[index] = texts
+        if isinstance(texts, Invalid):
+            invalid[index] = texts.errors
             texts = (None,) * output.width
         judgements.append(texts)
     for index in _rows_of(ids, invalid):
@@ -199,11 +217,14 @@ def _output_columns(
     return [pa.array(column, pa.string()).take(ids) for column in zip(*judgements, strict=True)]
 
 
-def _rows_of(ids: pa.Array, combinations: dict[int, object]) -> list[int]:
+def _rows_of(ids: pa.Array, combinations: Collection[int]) -> list[int]:
     """The rows holding any of these combinations (usually none)."""
     if not combinations:
         return []
-    return pc.indices_nonzero(pc.is_in(ids, pa.array(list(combinations), pa.int64()))).to_pylist()
+    rows: list[int] = pc.indices_nonzero(
+        pc.is_in(ids, pa.array(list(combinations), pa.int64()))
+    ).to_pylist()
+    return rows
 
 
 def _distinct(arrays: list[pa.Array], size: int) -> tuple[pa.Array, pa.Array]:

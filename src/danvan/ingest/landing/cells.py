@@ -1,8 +1,11 @@
 """Judge the cells a reader found: typed values for ``raw``, or problems for quarantine.
 
-Every problem names the sheet, row and column, the value as sent, and why, in
-English and Vietnamese. A row with any problem is quarantined whole; the other
-rows of the file still load. ``rows`` applies these judgements to whole tables.
+A judgement is the typed values, or ``Invalid`` holding why they cannot be had:
+callers test ``judgement.__class__ is Invalid`` (as cheap as any test, on paths that
+run per row). Every problem names the sheet, row and column, the value as sent, and
+why, in English and Vietnamese. A row with any problem is quarantined whole; the
+other rows of the file still load. ``outputs`` applies these judgements to whole
+tables.
 """
 
 from __future__ import annotations
@@ -10,74 +13,104 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
-from danvan.ingest.catalogue import Catalogue
 from danvan.ingest.format import SUBMISSION, Column, Kind
-from danvan.ingest.readers import (
+from danvan.ingest.readers.contents import (
     MAX_CELL_CHARS,
     UNSTORABLE,
+    Cell,
     CellValue,
     NestedValue,
     SheetRow,
     excerpt,
-    header_key,
     is_blank,
 )
-from danvan.ingest.values import (
-    ValueParseError,
-    parse_date,
-    parse_number,
-    parse_period,
-    parse_quantity,
-)
-from danvan.reference.admin_map import AdminMap, UnitMatchError
-from danvan.text import normalize_text, search_key
+from danvan.ingest.reference_data import ReferenceData
+from danvan.ingest.values.dates import parse_date
+from danvan.ingest.values.errors import ValueParseError
+from danvan.ingest.values.periods import parse_period
+from danvan.reference.admin_map import UnitMatch, UnitMatchError
+from danvan.text import header_key, normalize_text, search_key
 
-MAP_VERSIONS = {
-    "2025-01": "2025-01", "old": "2025-01", "cu": "2025-01", "truoc sap nhap": "2025-01",
-    "2025-07": "2025-07", "new": "2025-07", "moi": "2025-07", "sau sap nhap": "2025-07",
-}  # fmt: skip
-LEVELS = {
-    "commune": "commune", "xa": "commune", "phuong": "commune", "thi tran": "commune",
-    "dac khu": "commune", "district": "district", "huyen": "district", "quan": "district",
-    "thi xa": "district", "province": "province", "tinh": "province", "thanh pho": "province",
-    "agency": "agency", "co quan": "agency", "don vi": "agency", "central": "central",
-    "trung uong": "central",
-}  # fmt: skip
+T = TypeVar("T")
+
+
+def _by_spelling(spellings: dict[T, tuple[str, ...]]) -> dict[str, T]:
+    """Spelling -> value, from each value's spellings."""
+    return {spelling: value for value, words in spellings.items() for spelling in words}
+
+
+MAP_VERSIONS = _by_spelling(
+    {
+        "2025-01": ("2025-01", "old", "cu", "truoc sap nhap"),
+        "2025-07": ("2025-07", "new", "moi", "sau sap nhap"),
+    }
+)
+LEVELS = _by_spelling(
+    {
+        "commune": ("commune", "xa", "phuong", "thi tran", "dac khu"),
+        "district": ("district", "huyen", "quan", "thi xa"),
+        "province": ("province", "tinh", "thanh pho"),
+        "agency": ("agency", "co quan", "don vi"),
+        "central": ("central", "trung uong"),
+    }
+)
 REPORTING_LEVELS = {"commune", "district", "province", "agency"}
 RECOGNITION_LEVELS = {"commune", "district", "province", "central"}
-BOOLEANS = {
-    "co": True, "x": True, "yes": True, "true": True, "1": True, "dien hinh": True,
-    "khong": False, "no": False, "false": False, "0": False,
-}  # fmt: skip
-MODEL_STATUSES = {
-    "active": "active", "dang thuc hien": "active", "duy tri": "active", "hoat dong": "active",
-    "discontinued": "discontinued", "dung": "discontinued", "ngung": "discontinued",
-    "da dung": "discontinued",
-}  # fmt: skip
+BOOLEANS = _by_spelling(
+    {
+        True: ("co", "x", "yes", "true", "1", "dien hinh"),
+        False: ("khong", "no", "false", "0"),
+    }
+)
+MODEL_STATUSES = _by_spelling(
+    {
+        "active": ("active", "dang thuc hien", "duy tri", "hoat dong"),
+        "discontinued": ("discontinued", "dung", "ngung", "da dung"),
+    }
+)
 ORGANIZATION_SEPARATORS = re.compile(r"[;|,\n]+")
 HEADER_CELLS_CACHED = 100_000
+E = TypeVar("E")
 # Header cells in the order their problems are reported.
 IDENTITY_READ_ORDER = (
-    "reporting_unit_level", "period", "submitted_on", "map_version", "reporting_unit_code",
-    "reporting_unit_name", "province", "district", "submitter", "notes",
-)  # fmt: skip
+    "reporting_unit_level",
+    "period",
+    "submitted_on",
+    "map_version",
+    "reporting_unit_code",
+    "reporting_unit_name",
+    "province",
+    "district",
+    "submitter",
+    "notes",
+)
 _UNREAD = object()
 # Spellings are compared by header_key (case, diacritics and punctuation folded).
+_CHOICE_TABLES: dict[Kind, Mapping[str, str | bool]] = {
+    Kind.MAP_VERSION: MAP_VERSIONS,
+    Kind.LEVEL: LEVELS,
+    Kind.BOOLEAN: BOOLEANS,
+    Kind.MODEL_STATUS: MODEL_STATUSES,
+}
 CHOICES = {
     kind: {header_key(spelling): value for spelling, value in table.items()}
-    for kind, table in {
-        Kind.MAP_VERSION: MAP_VERSIONS,
-        Kind.LEVEL: LEVELS,
-        Kind.BOOLEAN: BOOLEANS,
-        Kind.MODEL_STATUS: MODEL_STATUSES,
-    }.items()
+    for kind, table in _CHOICE_TABLES.items()
 }
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Invalid(Generic[E]):
+    """Why an input cannot be loaded: the judgement of an invalid input (compared by
+    identity: a judgement is looked up, never compared)."""
+
+    errors: tuple[E, ...]
 
 
 @dataclass(frozen=True)
@@ -127,7 +160,7 @@ class SubmissionIdentity(NamedTuple):
         return self[:3]
 
 
-def cell_text(value: CellValue | NestedValue) -> str:
+def cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, NestedValue):
@@ -139,13 +172,15 @@ def cell_text(value: CellValue | NestedValue) -> str:
     return str(value)
 
 
-class RecordBuilder:
-    """Turns reader rows into typed raw rows, using the catalogue and the administrative map."""
+class CellJudge:
+    """Judges cells and submission headers against the reference data (catalogue,
+    administrative map, units)."""
 
-    def __init__(self, catalogue: Catalogue, admin_map: AdminMap) -> None:
-        self.catalogue = catalogue
-        self.admin_map = admin_map
-        self._identities: dict[tuple, SubmissionIdentity | list[Problem]] = {}
+    def __init__(self, reference: ReferenceData) -> None:
+        self.catalogue = reference.catalogue
+        self.admin_map = reference.admin_map
+        self.units = reference.units
+        self._identities: dict[tuple[object, ...], SubmissionIdentity | Invalid[Problem]] = {}
         # Header cells repeat across a unit's reports (its name, level, submitter...).
         self._header_cells: dict[tuple[str, object], object] = {}
         self._resolve = lru_cache(maxsize=4096)(self._resolve_uncached)
@@ -154,19 +189,21 @@ class RecordBuilder:
 
     # -- submission identity ---------------------------------------------------
 
-    def identity(self, row: SheetRow) -> SubmissionIdentity | list[Problem]:
+    def identity(self, row: SheetRow) -> SubmissionIdentity | Invalid[Problem]:
         """The submission a row belongs to (cached: CSV rows repeat it)."""
         cells = tuple(map(row.cells.get, SUBMISSION.column_names))
         cached = self._identities.get(cells)
         if cached is None:
             cached = self._build_identity(row)
             self._identities[cells] = cached
-        if isinstance(cached, list):
-            return [replace(p, sheet=row.sheet, row_number=row.row_number) for p in cached]
+        if isinstance(cached, Invalid):
+            return Invalid(
+                tuple(replace(p, sheet=row.sheet, row_number=row.row_number) for p in cached.errors)
+            )
         return cached
 
-    def _header_cell(self, name: str, cell: CellValue | NestedValue):
-        """The typed value of a header cell, or its error (cached: units repeat them)."""
+    def _header_cell(self, name: str, cell: Cell) -> Any:
+        """The typed value of a header cell, or its CellError (cached: units repeat them)."""
         key = (name, cell)
         value = self._header_cells.get(key, _UNREAD)
         if value is _UNREAD:
@@ -179,7 +216,7 @@ class RecordBuilder:
             self._header_cells[key] = value
         return value
 
-    def _build_identity(self, row: SheetRow) -> SubmissionIdentity | list[Problem]:
+    def _build_identity(self, row: SheetRow) -> SubmissionIdentity | Invalid[Problem]:
         problems: list[Problem] = []
         values = []
         for name in IDENTITY_READ_ORDER:
@@ -192,32 +229,52 @@ class RecordBuilder:
         submitter, notes = values[8:]
         if level is not None and level not in REPORTING_LEVELS:
             problems.append(
-                _problem(row, "reporting_unit_level", CellError(
-                    "invalid_level",
-                    f"a report comes from a commune, district, province or agency, not '{level}'",
-                    f"đơn vị báo cáo phải là xã, huyện, tỉnh hoặc cơ quan, không phải '{level}'",
-                ))
-            )  # fmt: skip
+                _problem(
+                    row,
+                    "reporting_unit_level",
+                    CellError(
+                        "invalid_level",
+                        f"a report comes from a commune, district, province or agency, not '{level}'",
+                        f"đơn vị báo cáo phải là xã, huyện, tỉnh hoặc cơ quan, không phải '{level}'",
+                    ),
+                )
+            )
         if not code and not name:
             problems.append(
-                _problem(row, "reporting_unit_name", CellError(
-                    "required", "give the reporting unit's code or name",
-                    "cần ghi mã hoặc tên đơn vị báo cáo",
-                ))
-            )  # fmt: skip
+                _problem(
+                    row,
+                    "reporting_unit_name",
+                    CellError(
+                        "required",
+                        "give the reporting unit's code or name",
+                        "cần ghi mã hoặc tên đơn vị báo cáo",
+                    ),
+                )
+            )
         if problems or period is None or submitted_on is None or level is None:
-            return problems
+            return Invalid(tuple(problems))
         if map_version is None:
             map_version = self.admin_map.map_version_for(period.end)
         unit = self._unit(level, code, name, province, district, map_version)
         if isinstance(unit, CellError):
             column = "reporting_unit_code" if code else "reporting_unit_name"
-            return [_problem(row, column, unit)]
+            return Invalid((_problem(row, column, unit),))
         unit_code, method, province_code = unit
         return SubmissionIdentity(
-            unit_code, period.code, submitted_on, level, name, method, map_version,
-            province_code, period.kind, period.start, period.end, submitter, notes,
-        )  # fmt: skip
+            unit_code,
+            period.code,
+            submitted_on,
+            level,
+            name,
+            method,
+            map_version,
+            province_code,
+            period.kind,
+            period.start,
+            period.end,
+            submitter,
+            notes,
+        )
 
     def _reporting_unit(
         self,
@@ -245,7 +302,14 @@ class RecordBuilder:
             return error
         return match.unit_code, match.method, match.province_code
 
-    def _match(self, text, map_version, level, province, district):
+    def _match(
+        self,
+        text: str,
+        map_version: str,
+        level: str,
+        province: str | None,
+        district: str | None,
+    ) -> UnitMatch:
         try:
             return self.admin_map.match(
                 text, map_version=map_version, level=level, province=province, district=district
@@ -263,8 +327,9 @@ class RecordBuilder:
         match = self._match(text, identity.map_version, "commune", identity.province_code, None)
         return match.unit_code
 
-    def cell(self, column: Column, value: CellValue | NestedValue):
-        """The typed value of one cell (a NUMBER is checked here and read by ``quantity``)."""
+    def cell(self, column: Column, value: Cell) -> Any:
+        """The typed value of one cell (a NUMBER is checked here and read by ``quantity``);
+        CellError if it has none."""
         if is_blank(value):
             if column.required:
                 raise CellError(
@@ -285,7 +350,7 @@ class RecordBuilder:
             return self._parse_value(column.kind, value)
         return self._resolve(column.kind, cell_text(value).strip())
 
-    def _parse_value(self, kind: Kind, value: CellValue):
+    def _parse_value(self, kind: Kind, value: CellValue) -> Any:
         try:
             if kind is Kind.DATE:
                 return _parse_date_or_year(value)
@@ -293,19 +358,21 @@ class RecordBuilder:
                 return parse_period(cell_text(value))
             if kind is Kind.NUMBER:
                 return value  # read together with its unit by quantity()
-            number = parse_number(value).value
+            number = self.units.parse_number(value).value
         except ValueParseError as error:
             raise CellError("invalid_value", str(error), error.message_vi) from error
         if number != number.to_integral_value():
             raise CellError(
-                "not_integer", f"'{cell_text(value)}' is not a whole number",
+                "not_integer",
+                f"'{cell_text(value)}' is not a whole number",
                 f"'{cell_text(value)}' không phải số nguyên",
-            )  # fmt: skip
+            )
         if kind is Kind.YEAR and not 1945 <= number <= 2100:
             raise CellError(
-                "invalid_year", f"'{cell_text(value)}' is not a year",
+                "invalid_year",
+                f"'{cell_text(value)}' is not a year",
                 f"'{cell_text(value)}' không phải là năm",
-            )  # fmt: skip
+            )
         return int(number)
 
     def quantity(
@@ -315,17 +382,17 @@ class RecordBuilder:
         try:
             if unit is None:
                 try:
-                    number = parse_number(value)
+                    number = self.units.parse_number(value)
                     return number.value, None, number.qualifier
                 except ValueParseError:
                     if not isinstance(value, str):
                         raise
-            quantity = parse_quantity(cell_text(value), unit)
+            quantity = self.units.parse_quantity(cell_text(value), unit)
         except ValueParseError as error:
             raise CellError("invalid_value", str(error), error.message_vi) from error
         return quantity.value, quantity.unit, quantity.qualifier
 
-    def _resolve_uncached(self, kind: Kind, text: str):
+    def _resolve_uncached(self, kind: Kind, text: str) -> object:
         if kind is Kind.TEXT:
             return normalize_text(text)
         if kind is Kind.CODE:
@@ -384,7 +451,12 @@ def _parse_date_or_year(value: CellValue) -> date:
 
 
 def problem_at(
-    sheet: str, row_number: int | None, column: str, value: object, error: CellError, row_values
+    sheet: str,
+    row_number: int | None,
+    column: str,
+    value: object,
+    error: CellError,
+    row_values: str | None,
 ) -> Problem:
     """A problem as stored and reported: long values and reasons clipped, unstorable text replaced."""
     return Problem(
@@ -399,7 +471,7 @@ def problem_at(
     )
 
 
-def row_json(cells: dict[str, object]) -> str:
+def row_json(cells: Mapping[str, object]) -> str:
     return json.dumps(
         {name: excerpt(cell_text(value)) for name, value in cells.items()}, ensure_ascii=False
     )

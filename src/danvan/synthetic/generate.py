@@ -9,8 +9,9 @@ three quarters and a year report; some submissions are revised later. With
 ``messy`` the submissions look like what communes really type: unit names
 without diacritics, in NFD, with or without prefixes; Vietnamese number
 styles and units inside values; catalogue names in any alias; and a few
-deliberately bad rows. The manifest says what is known about the result
-(rows, bad rows and why, indicator totals), for tests and benchmarks.
+deliberately bad rows (``messy``). The manifest says what is known about the
+result (rows, bad rows and why, indicator totals), for tests and benchmarks
+(``manifest``).
 
 Everything is drawn from one ``random.Random(seed)``: the same arguments
 give the same submissions.
@@ -19,149 +20,53 @@ give the same submissions.
 from __future__ import annotations
 
 import csv
-import json
 import random
-import unicodedata
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from danvan.ingest.catalogue import Catalogue
-from danvan.ingest.values import UNITS, Period
-from danvan.ingest.writers import write_csv, write_json, write_workbook
-from danvan.reference.admin_map import AdminMap, UnitMatchError, default_seeds_dir
-from danvan.text import fold_diacritics, search_key
+from danvan.ingest.format.writers import Submission, write_csv, write_json, write_workbook
+from danvan.ingest.reference_data import ReferenceData
+from danvan.ingest.values.periods import Period
+from danvan.reference.admin_map import UnitMatchError
+from danvan.settings import Settings
+from danvan.synthetic.manifest import BadRow, Manifest, SubmissionFacts
+from danvan.synthetic.messy import (
+    BAD_INDICATORS,
+    BAD_SOURCES,
+    BAD_VALUES,
+    Spellings,
+    name_spellings,
+    render_value,
+    slug,
+)
+from danvan.synthetic.vocabulary import (
+    ACTIVITY_RANGES,
+    DEFAULT_RANGE,
+    PEOPLE,
+    ROLES,
+    TOPIC_INDICATORS,
+    VALUE_RANGES,
+    VILLAGES,
+)
 
 FORMS = ("xlsx", "csv", "json")
 NEW_MAP_SHARE = 4  # one commune in this many is on today's map
 REVISION_RATE = 0.1
 BAD_ROW_RATE = 0.02  # of indicator and contribution rows, when messy
-SEEDS_DIR = default_seeds_dir().parent  # dbt_project/seeds/reference
-
-# What each topic's models measure (indicator codes of ref_indicators.csv).
-TOPIC_INDICATORS = {
-    "rural_bridges": ("bridges_built", "households_donating_land"),
-    "rural_roads": ("roads_built_km", "roads_renovated_km", "land_donated_m2"),
-    "land_donation": ("land_donated_m2", "households_donating_land"),
-    "road_lighting": ("lights_installed", "roads_built_km"),
-    "canals_irrigation": ("canals_built_km", "canals_dredged_km"),
-    "new_rural_development": ("villages_new_rural_model", "roads_renovated_km"),
-    "gardens": ("mixed_gardens_renovated", "home_gardens_renovated", "model_gardens_built"),
-    "farming_production": ("area_cultivated_ha", "profit_vnd", "revenue_vnd"),
-    "ocop_products": ("ocop_products", "ocop_stars", "profit_vnd"),
-    "cooperatives": ("cooperatives", "cooperative_groups", "revenue_vnd"),
-    "livelihoods": ("households_helped", "profit_vnd"),
-    "houses_for_poor": ("houses_built", "houses_repaired", "poor_households_helped"),
-    "poverty_reduction": ("poor_households_helped", "multidimensional_poverty_rate"),
-    "charity_meals": ("meals_served", "households_helped"),
-    "environment": ("alleys_drains_cleaned_km", "households_participating"),
-    "model_residential_areas": ("model_residential_areas_built", "alleys_concreted_rate"),
-    "social_welfare": ("households_helped", "houses_repaired"),
-    "self_governing_security": ("patrols", "cases_detected", "cases_supported_police"),
-    "crime_prevention": ("cases_detected", "cases_supported_police", "patrols"),
-    "armed_forces_support": ("houses_built", "roads_built_km"),
-    "citizen_reception": ("households_helped",),
-    "party_building": ("households_participating",),
-    "grassroots_democracy": ("households_participating",),
-    "administrative_reform": ("households_helped",),
-}
-# (low, high, decimal places) of a quarter's value, by indicator or its canonical unit.
-VALUE_RANGES = {
-    "patrols": (10, 120, 0), "meals_served": (50, 600, 0), "team_members": (10, 60, 0),
-    "cases_detected": (0, 15, 0), "cases_supported_police": (0, 20, 0),
-    "lights_installed": (5, 80, 0), "ocop_stars": (3, 5, 0), "villages_new_rural_model": (1, 12, 0),
-    "households": (5, 150, 0), "km": (Decimal("0.1"), Decimal("5"), 1), "m2": (50, 3000, 0),
-    "ha": (Decimal("0.5"), Decimal("20"), 1), "VND": (5, 500, 0), "percent": (1, 15, 2),
-}  # fmt: skip
-DEFAULT_RANGE = (1, 12, 0)
-ACTIVITY_RANGES = {
-    "conferences": (1, 10), "conference_participants": (50, 800), "trainings": (1, 5),
-    "trainees": (20, 300), "citizens_received": (5, 120), "commendations_collective": (0, 5),
-    "commendations_individual": (0, 12),
-}  # fmt: skip
-VILLAGES = (
-    "Thôn 1", "Thôn 2", "Thôn 3", "Thôn 5", "Thôn Đông", "Thôn Trung", "Ấp Tân Hòa", "Ấp 3",
-    "Tổ dân phố 4", "Tổ dân phố Hòa Bình", "Bản Nà Khoang", "Xóm Mới", "Khu phố 2", "Thôn Kim Đới",
-)  # fmt: skip
-PEOPLE = (
-    "Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Văn Tám", "Phạm Thị Hoa", "Hoàng Văn Nam",
-    "Võ Thị Thu", "Đặng Văn Lợi", "Bùi Thị Hạnh", "Hồ Văn Minh", "Ngô Thị Mai",
-)  # fmt: skip
-ROLES = (
-    "Chủ tịch UBMTTQ xã", "Phó Chủ tịch UBND xã", "Bí thư Đảng ủy", "Trưởng khối Dân vận",
-    "Chủ tịch Hội Phụ nữ", "Công chức Văn phòng",
-)  # fmt: skip
-# Mistakes communes make, each with the reason code the quarantine gives it.
-BAD_VALUES = (("tám", "invalid_value"), ("mười hai", "invalid_value"), ("", "required"))
-BAD_INDICATORS = (("Số cầu bay", "unknown_indicator"), ("chỉ tiêu khác", "unknown_indicator"))
-BAD_SOURCES = (("Ngân hàng Thế giới", "unknown_contribution_source"),)
 
 
-@dataclass(frozen=True)
-class BadRow:
-    """A row made wrong on purpose: where it is and the reason code it must be quarantined with."""
-
-    section: str
-    position: int  # 1-based, in the section's list
-    column: str
-    reason_code: str
-
-
-@dataclass(frozen=True)
-class SubmissionFacts:
-    name: str
-    reporting_unit_code: str
-    map_version: str
-    period_code: str
-    submitted_on: date
-    revision: int  # 1: first sent
-    rows: dict[str, int]
-    bad_rows: tuple[BadRow, ...]
-    indicator_values: tuple[tuple[str, Decimal], ...]  # good rows, in the indicator's own unit
-
-
-@dataclass
-class Manifest:
-    seed: int
-    communes: int
-    periods: int
-    models: int
-    messy: bool
-    submissions: list[SubmissionFacts] = field(default_factory=list)
-
-    def rows_sent(self, section: str) -> int:
-        return sum(facts.rows.get(section, 0) for facts in self.submissions)
-
-    def rows_bad(self, section: str) -> int:
-        return sum(bad.section == section for facts in self.submissions for bad in facts.bad_rows)
-
-    def latest(self) -> list[SubmissionFacts]:
-        """The last revision of each unit's report for each period (what the marts show)."""
-        latest: dict[tuple[str, str], SubmissionFacts] = {}
-        for facts in self.submissions:
-            key = (facts.reporting_unit_code, facts.period_code)
-            if key not in latest or facts.submitted_on > latest[key].submitted_on:
-                latest[key] = facts
-        return list(latest.values())
-
-    def indicator_totals(self) -> dict[tuple[str, str, str], Decimal]:
-        """(unit, period, indicator) -> sum of the latest revision's good values, in its own unit."""
-        totals: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
-        for facts in self.latest():
-            for indicator, value in facts.indicator_values:
-                totals[(facts.reporting_unit_code, facts.period_code, indicator)] += value
-        return dict(totals)
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=1, default=str)
+Row = dict[str, Any]  # a section row in the JSON form
+QuarterKey = tuple[str, str, str, int, int]  # unit, model, indicator, year, quarter
 
 
 @dataclass(frozen=True)
 class GeneratedSubmission:
     name: str  # file stem
-    submission: dict  # the JSON form
+    submission: Submission  # the JSON form
     group: str  # province: CSV exports hold one province's submissions
     language: str  # of the Excel form's headers
 
@@ -179,8 +84,12 @@ class _Unit:
     short_name: str
     unit_type: str
     map_version: str
-    province: _Unit | None = None
-    district: _Unit | None = None
+
+
+@dataclass(frozen=True)
+class _Commune(_Unit):
+    province: _Unit
+    district: _Unit | None  # on the 2025-01 map
 
 
 @dataclass
@@ -203,9 +112,11 @@ def generate(
     *,
     seed: int = 0,
     messy: bool = False,
-    seeds_dir: Path = SEEDS_DIR,
+    seeds_dir: Path | None = None,
 ) -> Generated:
-    """Submissions of ``communes`` communes for ``periods`` periods, ``models`` models each."""
+    """Submissions of ``communes`` communes for ``periods`` periods, ``models`` models each;
+    ``seeds_dir``: the reference seeds (default: the settings' ``reference_seeds_dir``)."""
+    seeds_dir = seeds_dir or Settings().reference_seeds_dir
     return _Generator(seeds_dir, random.Random(seed), messy).run(communes, periods, models, seed)
 
 
@@ -213,8 +124,11 @@ class _Generator:
     def __init__(self, seeds_dir: Path, rng: random.Random, messy: bool) -> None:
         self.rng = rng
         self.messy = messy
-        self.catalogue = Catalogue.from_seeds(seeds_dir / "catalogue")
-        self.admin_map = AdminMap.from_seeds(seeds_dir / "admin")
+        reference = ReferenceData.from_seeds(seeds_dir)
+        self.catalogue = reference.catalogue
+        self.admin_map = reference.admin_map
+        self.units = reference.units
+        self.spell = Spellings(rng, messy, reference.catalogue)
         self.communes = _communes(seeds_dir / "admin" / "ref_admin_units.csv")
         with (seeds_dir / "catalogue" / "ref_topics.csv").open(encoding="utf-8") as handle:
             self.topics = {row["topic_code"]: row for row in csv.DictReader(handle)}
@@ -233,7 +147,7 @@ class _Generator:
             for number, model in enumerate(unit_models, start=1):
                 if any(other.name == model.name for other in unit_models[: number - 1]):
                     model.name += f" ({number})"  # names identify models that have no code
-            quarters: dict[tuple, Decimal] = {}
+            quarters: dict[QuarterKey, Decimal] = {}
             for period in _periods(unit.map_version, periods):
                 revisions = 2 if self.rng.random() < REVISION_RATE else 1
                 sent = period.end + timedelta(days=self.rng.randint(3, 25))
@@ -248,11 +162,17 @@ class _Generator:
 
     # -- one submission ----------------------------------------------------------
 
-    def _submission(self, unit, unit_models, period, sent, revision, quarters):
+    def _submission(
+        self,
+        unit: _Commune,
+        unit_models: list[_Model],
+        period: Period,
+        sent: date,
+        revision: int,
+        quarters: dict[QuarterKey, Decimal],
+    ) -> tuple[GeneratedSubmission, SubmissionFacts]:
         rng = self.rng
-        name = (
-            f"{_slug(unit.province.short_name)}_{_slug(unit.short_name)}-{unit.code}_{period.code}"
-        )
+        name = f"{slug(unit.province.short_name)}_{slug(unit.short_name)}-{unit.code}_{period.code}"
         if revision > 1:
             name += f"_r{revision}"
         header = self._header(unit, period, sent)
@@ -297,33 +217,38 @@ class _Generator:
         )
         language = "en" if self.messy and rng.random() < 0.2 else "vi"
         return GeneratedSubmission(
-            name, submission, _slug(unit.province.short_name), language
+            name, submission, slug(unit.province.short_name), language
         ), facts
 
-    def _header(self, unit: _Unit, period: Period, sent: date) -> dict:
+    def _header(self, unit: _Commune, period: Period, sent: date) -> Row:
         rng = self.rng
         header = {
-            "reporting_unit_level": self._spelling(("xã", "commune", "Xã", "xa", unit.unit_type)),
-            "period": self._period_text(period),
-            "submitted_on": self._date_text(sent),
+            "reporting_unit_level": self.spell.choose(
+                ("xã", "commune", "Xã", "xa", unit.unit_type)
+            ),
+            "period": self.spell.period(period),
+            "submitted_on": self.spell.day(sent),
             "submitter": f"{rng.choice(PEOPLE)}, {rng.choice(ROLES)}",
         }
         header.update(self._unit_reference(unit))
         return header
 
-    def _unit_reference(self, unit: _Unit) -> dict:
+    def _unit_reference(self, unit: _Commune) -> dict[str, str]:
         """How the unit names itself: a spelling that still identifies it, else its code."""
         rng = self.rng
         if self.messy and rng.random() < 0.1:
             return {"reporting_unit_code": unit.code}
         names = [unit.name]
         provinces = [unit.province.name]
-        districts = [unit.district.name if unit.district else None]
+        districts: list[str | None] = [unit.district.name if unit.district else None]
         if self.messy:
-            names = _spellings(unit, rng)
-            provinces = [*_spellings(unit.province, rng), unit.province.code]
+            names = name_spellings(unit.name, unit.short_name, rng)
+            provinces = [
+                *name_spellings(unit.province.name, unit.province.short_name, rng),
+                unit.province.code,
+            ]
             if unit.district:
-                districts = _spellings(unit.district, rng)
+                districts = [*name_spellings(unit.district.name, unit.district.short_name, rng)]
         for name, province, district in zip(names, provinces, districts * len(names), strict=False):
             if self._identifies(unit, name, province, district):
                 reference = {"reporting_unit_name": name, "province": province}
@@ -334,17 +259,20 @@ class _Generator:
                 return reference
         return {"reporting_unit_code": unit.code, "reporting_unit_name": unit.name}
 
-    def _identifies(self, unit: _Unit, name: str, province: str, district: str | None) -> bool:
+    def _identifies(self, unit: _Commune, name: str, province: str, district: str | None) -> bool:
         try:
             match = self.admin_map.match(
-                name, map_version=unit.map_version, level="commune", province=province,
+                name,
+                map_version=unit.map_version,
+                level="commune",
+                province=province,
                 district=district,
-            )  # fmt: skip
+            )
         except UnitMatchError:
             return False
         return match.unit_code == unit.code
 
-    def _model(self, unit: _Unit, number: int) -> _Model:
+    def _model(self, unit: _Commune, number: int) -> _Model:
         rng = self.rng
         topic = rng.choice(sorted(TOPIC_INDICATORS))
         village = rng.choice(VILLAGES)
@@ -366,38 +294,46 @@ class _Generator:
             else None,
         )
 
-    def _model_row(self, model: _Model) -> dict:
+    def _model_row(self, model: _Model) -> Row:
         rng = self.rng
         organizations = [
-            self._catalogue_spelling("organization", code) for code in model.organizations
+            self.spell.catalogue_name("organization", code) for code in model.organizations
         ]
         row = {
             "model_code": model.code,
-            "model_name": self._text(model.name),
-            "field": self._catalogue_spelling("field", model.field_code),
+            "model_name": self.spell.text(model.name),
+            "field": self.spell.catalogue_name("field", model.field_code),
             "topic": self.topics[model.topic]["name_vi"],
             "lead_organizations": "; ".join(organizations),
             "village": model.village,
             "start_date": str(model.started.year)
             if self.messy and rng.random() < 0.3
-            else self._date_text(model.started),
-            "status": self._spelling(("đang thực hiện", "active", "duy trì", "dang thuc hien")),
+            else self.spell.day(model.started),
+            "status": self.spell.choose(("đang thực hiện", "active", "duy trì", "dang thuc hien")),
             "households": model.households,
         }
         if model.recognition:
             level, year = model.recognition
-            row["recognition_level"] = self._spelling(
+            row["recognition_level"] = self.spell.choose(
                 {"commune": ("xã", "commune", "Xa"), "province": ("tỉnh", "province", "tinh")}[
                     level
                 ]
             )
             row["recognition_year"] = year
-            row["is_typical"] = self._spelling(("có", "x", "Có"))
+            row["is_typical"] = self.spell.choose(("có", "x", "Có"))
         return row
 
     # -- values ------------------------------------------------------------------
 
-    def _period_value(self, quarters, unit, model, indicator, period, revision) -> Decimal:
+    def _period_value(
+        self,
+        quarters: dict[QuarterKey, Decimal],
+        unit: _Unit,
+        model: _Model,
+        indicator: str,
+        period: Period,
+        revision: int,
+    ) -> Decimal:
         """Quarters are drawn; longer periods sum them, or take the last for stocks and rates."""
         rule = self.catalogue.lookups["indicator"].rows[indicator]["aggregation_rule"]
         first, last = period.start.month // 3 + 1, period.end.month // 3
@@ -408,7 +344,15 @@ class _Generator:
         value = sum(parts, Decimal(0)) if rule == "sum" else parts[-1]
         return value + revision - 1 if revision > 1 and rule == "sum" else value
 
-    def _quarter_value(self, quarters, unit, model, indicator, year, quarter) -> Decimal:
+    def _quarter_value(
+        self,
+        quarters: dict[QuarterKey, Decimal],
+        unit: _Unit,
+        model: _Model,
+        indicator: str,
+        year: int,
+        quarter: int,
+    ) -> Decimal:
         key = (unit.code, model.name, indicator, year, quarter)
         if key not in quarters:
             quarters[key] = self._draw(indicator)
@@ -421,17 +365,16 @@ class _Generator:
         value = Decimal(self.rng.randint(int(low / step), int(high / step))) * step
         return value * 1_000_000 if unit == "VND" else value
 
-    def _indicator_cells(self, indicator: str, value: Decimal) -> dict:
-        spelling = self._catalogue_spelling("indicator", indicator)
-        value_text, unit = _render(
-            value, self.catalogue.indicator_unit(indicator), self.rng, self.messy
-        )
+    def _indicator_cells(self, indicator: str, value: Decimal) -> Row:
+        spelling = self.spell.catalogue_name("indicator", indicator)
+        unit_code = self.catalogue.indicator_unit(indicator)
+        value_text, unit = render_value(value, self.units.units[unit_code], self.rng, self.messy)
         cells = {"indicator": spelling, "value": value_text}
         if unit:
             cells["unit"] = unit
         return cells
 
-    def _contribution_cells(self) -> dict:
+    def _contribution_cells(self) -> Row:
         rng = self.rng
         kind = rng.choice(("money", "money", "labour", "land", "materials"))
         unit = self.catalogue.lookups["contribution_type"].rows[kind]["canonical_unit_code"]
@@ -440,22 +383,22 @@ class _Generator:
             "labour_days": Decimal(rng.randint(10, 500)),
             "m2": Decimal(rng.randint(20, 2000)),
         }[unit]
-        value_text, unit_text = _render(amount, unit, rng, self.messy)
+        value_text, unit_text = render_value(amount, self.units.units[unit], rng, self.messy)
         source = rng.choice(self.catalogue.lookups["contribution_source"].codes)
         cells = {
-            "contribution_type": self._catalogue_spelling("contribution_type", kind),
-            "source": self._catalogue_spelling("contribution_source", source),
+            "contribution_type": self.spell.catalogue_name("contribution_type", kind),
+            "source": self.spell.catalogue_name("contribution_source", source),
             "amount": value_text,
         }
         if unit_text:
             cells["unit"] = unit_text
         return cells
 
-    def _activities(self) -> list[dict]:
+    def _activities(self) -> list[Row]:
         rng = self.rng
         rows = [
             {
-                "activity": self._catalogue_spelling("activity", code),
+                "activity": self.spell.catalogue_name("activity", code),
                 "value": rng.randint(low, high),
             }
             for code, (low, high) in ACTIVITY_RANGES.items()
@@ -468,10 +411,10 @@ class _Generator:
             ("petitions_under_authority", under_authority),
             ("petitions_resolved", rng.randint(0, under_authority)),
         ):
-            rows.append({"activity": self._catalogue_spelling("activity", code), "value": value})
+            rows.append({"activity": self.spell.catalogue_name("activity", code), "value": value})
         return rows
 
-    def _mistake(self, rows: list[dict], section: str) -> BadRow | None:
+    def _mistake(self, rows: list[Row], section: str) -> BadRow | None:
         """Sometimes spoil the row just added, the way communes do."""
         if not self.messy or self.rng.random() >= BAD_ROW_RATE:
             return None
@@ -485,111 +428,6 @@ class _Generator:
             row.pop("unit", None)
         row[column] = text
         return BadRow(section, len(rows), column, code)
-
-    # -- spellings ---------------------------------------------------------------
-
-    def _spelling(self, spellings) -> str:
-        return self.rng.choice(spellings) if self.messy else spellings[0]
-
-    def _catalogue_spelling(self, list_name: str, code: str) -> str:
-        row = self.catalogue.lookups[list_name].rows[code]
-        if not self.messy:
-            return row["name_vi"]
-        spellings = [code, row["name_vi"], row["name_en"], *row["aliases"].split("|")]
-        if list_name == "organization":  # names listing several organisations are split at , ;
-            spellings = [s for s in spellings if not set(",;|") & set(s)]
-        return self.rng.choice([s for s in spellings if s])
-
-    def _text(self, text: str) -> str:
-        if self.messy and self.rng.random() < 0.15:
-            return unicodedata.normalize("NFD", text)
-        return text
-
-    def _period_text(self, period: Period) -> str:
-        if not self.messy:
-            return period.label_vi
-        year = period.end.year
-        variants = {
-            "quarter": (period.label_vi, f"Q{period.end.month // 3}/{year}", period.code,
-                        f"quy {period.end.month // 3} nam {year}"),
-            "nine_months": (period.label_vi, f"9 tháng {year}", period.code, f"9 thang {year}"),
-            "year": (period.label_vi, f"năm {year}", str(year)),
-        }.get(period.kind, (period.label_vi, period.code))  # fmt: skip
-        return self.rng.choice(variants)
-
-    def _date_text(self, day: date) -> str:
-        if not self.messy:
-            return day.strftime("%d/%m/%Y")
-        return self.rng.choice(
-            (
-                day.strftime("%d/%m/%Y"),
-                day.isoformat(),
-                f"ngày {day.day} tháng {day.month} năm {day.year}",
-                day.strftime("%d-%m-%Y"),
-            )
-        )
-
-
-def _render(
-    value: Decimal, unit: str, rng: random.Random, messy: bool
-) -> tuple[object, str | None]:
-    """(value cell, unit cell) for a value in ``unit``: plain when clean, any common style if messy."""
-    plain = int(value) if value == value.to_integral_value() else str(value)
-    if UNITS.units[unit].dimension == "count":
-        if not messy:
-            return plain, None
-        return rng.choice((plain, str(plain), f"hơn {plain}", _grouped(value))), None
-    if not messy:
-        return plain, unit
-    comma = _grouped(value)
-    options = {
-        "km": [(comma, "km"), (f"{comma} km", None), (f"{_grouped(value * 1000)} m", None)],
-        "m2": [(_grouped(value), "m2"), (f"{_grouped(value)} m²", None), (f"{_grouped(value / 10000)} ha", None)],
-        "ha": [(comma, "ha"), (f"{comma} ha", None), (f"{_grouped(value * 10000)} m²", None)],
-        "VND": [(_grouped(value), None), (f"{_grouped(value / 1_000_000)} triệu", None),
-                (f"{_grouped(value / 1_000_000)} triệu đồng", None), (f"khoảng {_grouped(value)} đồng", None)],
-        "percent": [(comma, "%"), (f"{comma}%", None)],
-        "labour_days": [(_grouped(value), None), (f"{_grouped(value)} ngày công", None)],
-    }[unit]  # fmt: skip
-    options = [(text, unit_text) for text, unit_text in options if _unambiguous(text)]
-    return rng.choice(options) if options else (plain, unit)
-
-
-def _grouped(value: Decimal) -> str:
-    """Thousands grouped with dots, decimals after a comma: 13.000.000, 1.234,5."""
-    whole, _, fraction = f"{value.normalize():f}".partition(".")
-    grouped = f"{int(whole):,}".replace(",", ".")
-    return f"{grouped},{fraction}" if fraction else grouped
-
-
-def _unambiguous(text: str) -> bool:
-    """Not a 1,234-style number, which readers refuse (a decimal comma or thousands?)."""
-    number = text.split()[-2] if text.split()[0] in ("khoảng", "hơn") else text.split()[0]
-    number = number.rstrip("%")
-    if "," in number and "." not in number:
-        head, tail = number.split(",")
-        return not (len(tail) == 3 and head[:1] != "0")
-    return True
-
-
-def _slug(text: str) -> str:
-    return search_key(text).replace(" ", "-")
-
-
-def _spellings(unit: _Unit, rng: random.Random) -> list[str]:
-    """Ways a unit's name is written, shuffled, the official name last as a fallback."""
-    prefix = unit.name[: len(unit.name) - len(unit.short_name)].strip()
-    abbreviation = {"Xã": "X.", "Phường": "P.", "Thị trấn": "TT.", "Huyện": "H.", "Quận": "Q.",
-                    "Thị xã": "TX.", "Thành phố": "TP.", "Tỉnh": ""}.get(prefix, prefix)  # fmt: skip
-    variants = [
-        unit.short_name,
-        fold_diacritics(unit.name).lower(),
-        unicodedata.normalize("NFD", unit.name),
-        f"{abbreviation} {unit.short_name}".strip(),
-        fold_diacritics(unit.short_name),
-    ]
-    rng.shuffle(variants)
-    return [*variants, unit.name]
 
 
 def _periods(map_version: str, count: int) -> list[Period]:
@@ -611,23 +449,23 @@ def _periods(map_version: str, count: int) -> list[Period]:
     return periods[:count]
 
 
-def _communes(units_csv: Path) -> list[_Unit]:
+def _communes(units_csv: Path) -> list[_Commune]:
     """Every commune of both maps, with its province and (old map) district, in code order."""
     with units_csv.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     units: dict[tuple[str, str], _Unit] = {}
-    communes = []
+    communes: list[_Commune] = []
     for level in ("province", "district", "commune"):
         for row in rows:
             if row["unit_level"] == level:
                 version = row["map_version"]
-                unit = units[(version, row["unit_code"])] = _Unit(
-                    row["unit_code"], row["unit_name"], row["unit_short_name"], row["unit_type"],
-                    version, units.get((version, row["province_code"])),
-                    units.get((version, row["district_code"])) if level == "commune" else None,
-                )  # fmt: skip
-                if level == "commune":
-                    communes.append(unit)
+                names = (row["unit_code"], row["unit_name"], row["unit_short_name"])
+                if level != "commune":
+                    units[(version, row["unit_code"])] = _Unit(*names, row["unit_type"], version)
+                    continue
+                province = units[(version, row["province_code"])]
+                district = units.get((version, row["district_code"]))
+                communes.append(_Commune(*names, row["unit_type"], version, province, district))
     return sorted(communes, key=lambda unit: (unit.map_version, unit.code))
 
 
@@ -635,7 +473,7 @@ def write_form(submissions: list[GeneratedSubmission], directory: Path, form: st
     """Every submission in one form: a workbook or a JSON file each, CSV exports by province."""
     directory.mkdir(parents=True, exist_ok=True)
     if form == "csv":
-        by_group: dict[str, list[dict]] = defaultdict(list)
+        by_group: dict[str, list[Submission]] = defaultdict(list)
         for generated in submissions:
             by_group[generated.group].append(generated.submission)
         return [

@@ -12,6 +12,7 @@ import csv
 import json
 from collections.abc import Collection, Iterable
 from pathlib import Path
+from typing import Any
 
 from danvan.ingest.format import (
     CSV_IDENTITY_COLUMNS,
@@ -22,12 +23,15 @@ from danvan.ingest.format import (
     Section,
 )
 
+# A submission in its JSON form: {"submission": {...}, "models": [...], ...}.
+Submission = dict[str, Any]
+
 INSTRUCTIONS_SHEET = "Hướng dẫn"
 LISTS_SHEET = "Danh mục"
 MAX_TEMPLATE_ROWS = 500
 
 
-def write_json(submission: dict, path: Path) -> Path:
+def write_json(submission: Submission, path: Path) -> Path:
     document = {"format_version": FORMAT_VERSION, **submission}
     path.write_text(
         json.dumps(document, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
@@ -35,7 +39,7 @@ def write_json(submission: dict, path: Path) -> Path:
     return path
 
 
-def write_csv(submissions: Iterable[dict], directory: Path, stem: str) -> list[Path]:
+def write_csv(submissions: Iterable[Submission], directory: Path, stem: str) -> list[Path]:
     """One file per section, ``<stem>.<section>.csv``; each row carries its submission identity."""
     submissions = list(submissions)
     written = []
@@ -67,7 +71,7 @@ def _sheet_name(section: Section, language: str) -> str:
 
 
 def write_workbook(
-    submission: dict,
+    submission: Submission,
     path: Path,
     *,
     language: str = "vi",
@@ -87,7 +91,7 @@ def write_workbook(
     workbook = Workbook()
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="1F4E78")
-    form = workbook.active
+    form = workbook.worksheets[0]  # a new workbook's one sheet
     form.title = _sheet_name(SUBMISSION, language)
     form.append([SUBMISSION.sheet_vi.upper() if language == "vi" else "SUBMISSION"])
     form["A1"].font = Font(bold=True, size=14)

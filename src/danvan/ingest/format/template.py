@@ -13,13 +13,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
-from danvan.ingest.catalogue import Catalogue
-from danvan.ingest.values import UNITS, ValueParseError, parse_period
-from danvan.ingest.writers import MAX_TEMPLATE_ROWS, write_workbook
-from danvan.reference.admin_map import AdminMap, UnitMatchError
+from danvan.ingest.format.writers import MAX_TEMPLATE_ROWS, write_workbook
+from danvan.ingest.reference_data import ReferenceData
+from danvan.ingest.values.errors import ValueParseError
+from danvan.ingest.values.periods import parse_period
+from danvan.reference.admin_map import UnitMatchError
+from danvan.reference.catalogue import Catalogue
 from danvan.warehouse.db import connect
 
 # Spellings written into the template, by language; the readers accept both.
@@ -65,6 +68,9 @@ KNOWN_MODELS_QUERIES = (
 )
 
 
+KnownModel = dict[str, Any]  # a model as last reported, by raw column name
+
+
 class TemplateError(ValueError):
     """The unit or period asked for cannot be put in a template."""
 
@@ -88,8 +94,9 @@ def catalogue_spelling(catalogue: Catalogue, list_name: str, code: str, language
     return next(s for s in spellings if s)
 
 
-def template_choices(catalogue: Catalogue, language: str) -> dict[str, list[str]]:
+def template_choices(reference: ReferenceData, language: str) -> dict[str, list[str]]:
     """Column name -> the values its dropdown lists."""
+    catalogue = reference.catalogue
     choices = {
         column: [
             catalogue_spelling(catalogue, list_name, code, language)
@@ -98,7 +105,7 @@ def template_choices(catalogue: Catalogue, language: str) -> dict[str, list[str]
         for column, list_name in CATALOGUE_COLUMNS.items()
     }
     choices["unit"] = [
-        unit.name_vi if language == "vi" else unit.code for unit in UNITS.units.values()
+        unit.name_vi if language == "vi" else unit.code for unit in reference.units.units.values()
     ]
     choices["status"] = list(STATUS_NAMES[language].values())
     choices["is_typical"] = list(BOOLEAN_NAMES[language].values())
@@ -106,7 +113,7 @@ def template_choices(catalogue: Catalogue, language: str) -> dict[str, list[str]
     return choices
 
 
-def known_models(url: str, unit_code: str) -> list[dict]:
+def known_models(url: str, unit_code: str) -> list[KnownModel]:
     """The unit's models as last reported: the published marts, else the raw rows."""
     with connect(url) as conn:
         for query in KNOWN_MODELS_QUERIES:
@@ -115,7 +122,7 @@ def known_models(url: str, unit_code: str) -> list[dict]:
             except psycopg.errors.UndefinedTable:
                 conn.rollback()
                 continue
-            names = [column.name for column in cursor.description]
+            names = [column.name for column in cursor.description or ()]
             models = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
             return sorted(models, key=lambda model: model["model_name"])
     return []
@@ -128,15 +135,15 @@ def write_template(
     *,
     seeds_dir: Path,
     language: str = "vi",
-    models: Sequence[dict] = (),
+    models: Sequence[KnownModel] = (),
 ) -> Template:
     """A workbook for ``unit`` (GSO code or unambiguous name) and ``period``, with ``models``."""
     try:
         reporting_period = parse_period(period)
     except ValueParseError as error:
         raise TemplateError(str(error)) from error
-    admin_map = AdminMap.from_seeds(seeds_dir / "admin")
-    catalogue = Catalogue.from_seeds(seeds_dir / "catalogue")
+    reference = ReferenceData.from_seeds(seeds_dir)
+    admin_map, catalogue = reference.admin_map, reference.catalogue
     map_version = admin_map.map_version_for(reporting_period.end)
     try:
         match = admin_map.match(unit, map_version=map_version)
@@ -153,7 +160,7 @@ def write_template(
         province = admin_map.match(match.province_code, map_version=map_version, level="province")
         header["province"] = province.unit_name
     rows = [_model_row(model, match.unit_code, catalogue, language) for model in models]
-    choices = template_choices(catalogue, language)
+    choices = template_choices(reference, language)
     if codes := [row["model_code"] for row in rows if row["model_code"]]:
         choices["model_code"] = codes
     path = path or Path(f"{match.unit_code}_{reporting_period.code}.xlsx")
@@ -168,7 +175,9 @@ def write_template(
     return Template(path, match.unit_code, match.unit_name, reporting_period.code, len(rows))
 
 
-def _model_row(model: dict, unit_code: str, catalogue: Catalogue, language: str) -> dict:
+def _model_row(
+    model: KnownModel, unit_code: str, catalogue: Catalogue, language: str
+) -> dict[str, Any]:
     """A known model as the Models sheet shows it, in the template's spellings."""
     organizations = model["lead_organization_codes"] or []
     return {

@@ -17,7 +17,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from danvan.ingest.writers import write_csv, write_json, write_workbook
+from danvan.ingest.format.writers import write_csv, write_json, write_workbook
 
 
 def _nfd(text: str) -> str:

@@ -1,0 +1,347 @@
+"""What a section's raw columns are made of, and the judgements both landing paths share.
+
+A section's raw columns come from a few *outputs*, each computed from one or
+two format columns: the model reference from code and name, a quantity from
+value and unit, a catalogue code from any spelling. Each output is judged
+once per distinct input and the judgement cached (``BoundOutput``), because the
+same names, units and submission identities repeat on almost every row; a
+million rows then cost a few dictionary lookups each. ``Judgements`` keeps these
+caches across the files of a batch; the row path (``rows``) and the columnar
+path (``columnar``) read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from operator import itemgetter
+from typing import Any, cast
+
+from danvan.ingest.format import ACTIVITIES, CONTRIBUTIONS, INDICATORS, MODELS, Column
+from danvan.ingest.landing.cells import (
+    RECOGNITION_LEVELS,
+    CellError,
+    CellJudge,
+    Invalid,
+    SubmissionIdentity,
+)
+from danvan.ingest.landing.copy_text import copy_field, value_text
+from danvan.ingest.readers.contents import Cell, Table
+from danvan.text import search_key
+
+LINEAGE = ("file_id", "sheet", "row_number")
+IDENTITY = ("reporting_unit_code", "period_code", "submitted_on")
+SUBMISSION_COLUMNS = (
+    *LINEAGE,
+    *IDENTITY,
+    "reporting_unit_level",
+    "reporting_unit_name_sent",
+    "unit_match_method",
+    "map_version",
+    "province_code",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "submitter",
+    "notes",
+)
+CACHE_ENTRIES = 200_000  # per output; a full cache starts over
+
+
+Values = tuple[Any, ...]  # typed values, one per raw column of an output
+Judgement = Values | Invalid[CellError]
+# (cell judge, the row's submission, typed inputs by name) -> one value per raw column
+Build = Callable[[CellJudge, SubmissionIdentity | None, dict[str, Any]], Values]
+
+
+@dataclass(frozen=True)
+class Output:
+    """Raw columns computed from some format columns of a row."""
+
+    inputs: tuple[str, ...]
+    columns: tuple[str, ...]
+    build: Build | None = None  # None: the one input as it is typed
+    uses_identity: bool = False
+
+
+def _as_is(name: str, column: str | None = None) -> Output:
+    return Output((name,), (column or name,))
+
+
+def _model_reference(
+    cells: CellJudge, identity: SubmissionIdentity | None, values: dict[str, Any]
+) -> Values:
+    code, name = values["model_code"], values["model_name"]
+    if code is None and name is None:
+        raise CellError(
+            "model_missing",
+            "give the model's code or name",
+            "cần ghi mã hoặc tên mô hình",
+            column="model_code",
+        )
+    return code, name, search_key(name) if name else None
+
+
+def _model_name(
+    cells: CellJudge, identity: SubmissionIdentity | None, values: dict[str, Any]
+) -> Values:
+    return values["model_name"], search_key(values["model_name"])
+
+
+def _host_commune(
+    cells: CellJudge, identity: SubmissionIdentity | None, values: dict[str, Any]
+) -> Values:
+    assert identity is not None  # the output uses its submission: every key names one
+    if values["host_commune"] is not None:
+        return (cells.host_commune(values["host_commune"], identity),)
+    if identity.reporting_unit_level == "commune":
+        return (identity.reporting_unit_code,)
+    return (None,)
+
+
+def _recognition_level(
+    cells: CellJudge, identity: SubmissionIdentity | None, values: dict[str, Any]
+) -> Values:
+    level = values["recognition_level"]
+    if level is not None and level not in RECOGNITION_LEVELS:
+        raise CellError(
+            "invalid_level",
+            f"models are recognised at commune, district, province or central level, not '{level}'",
+            f"cấp công nhận phải là xã, huyện, tỉnh hoặc trung ương, không phải '{level}'",
+        )
+    return (level,)
+
+
+def _quantity(value_column: str, with_unit: bool) -> Build:
+    def build(
+        cells: CellJudge, identity: SubmissionIdentity | None, values: dict[str, Any]
+    ) -> Values:
+        value, unit, qualifier = cells.quantity(values[value_column], values.get("unit"))
+        return (value, unit, qualifier) if with_unit else (value, qualifier)
+
+    return build
+
+
+MODEL_REFERENCE = Output(
+    ("model_code", "model_name"), ("model_code", "model_name", "model_name_key"), _model_reference
+)
+SECTION_OUTPUTS: dict[str, tuple[Output, ...]] = {
+    MODELS.name: (
+        _as_is("model_code"),
+        Output(("model_name",), ("model_name", "model_name_key"), _model_name),
+        _as_is("field", "field_code"),
+        _as_is("topic"),
+        _as_is("lead_organizations", "lead_organization_codes"),
+        Output(("host_commune",), ("host_commune_code",), _host_commune, uses_identity=True),
+        _as_is("village"),
+        _as_is("start_date"),
+        _as_is("status"),
+        _as_is("households"),
+        _as_is("members"),
+        _as_is("parent_model_code"),
+        Output(("recognition_level",), ("recognition_level",), _recognition_level),
+        _as_is("recognition_year"),
+        _as_is("is_typical"),
+    ),
+    INDICATORS.name: (
+        MODEL_REFERENCE,
+        _as_is("indicator", "indicator_code"),
+        Output(
+            ("value", "unit"), ("value", "unit_code", "value_qualifier"), _quantity("value", True)
+        ),
+    ),
+    CONTRIBUTIONS.name: (
+        MODEL_REFERENCE,
+        _as_is("contribution_type", "contribution_type_code"),
+        _as_is("source", "contribution_source_code"),
+        Output(
+            ("amount", "unit"),
+            ("amount", "unit_code", "amount_qualifier"),
+            _quantity("amount", True),
+        ),
+    ),
+    ACTIVITIES.name: (
+        _as_is("activity", "activity_code"),
+        Output(("value",), ("value", "value_qualifier"), _quantity("value", False)),
+    ),
+}
+RAW_TABLES = {
+    MODELS.name: "raw.models",
+    INDICATORS.name: "raw.indicator_values",
+    CONTRIBUTIONS.name: "raw.contributions",
+    ACTIVITIES.name: "raw.unit_activities",
+}
+
+
+def raw_columns(section_name: str) -> tuple[str, ...]:
+    outputs = SECTION_OUTPUTS[section_name]
+    return (*LINEAGE, *IDENTITY, *(column for output in outputs for column in output.columns))
+
+
+def _getter(positions: Sequence[int | None]) -> Callable[[Sequence[object]], Hashable]:
+    """The cells at ``positions`` (one cell, or a tuple); None stands for an absent column."""
+    if None not in positions:
+        return itemgetter(*positions)
+    if len(positions) == 1:
+        return lambda values: None
+    return lambda values: tuple(None if p is None else values[p] for p in positions)
+
+
+@dataclass(frozen=True)
+class BoundOutput:
+    """An output bound to a table's columns; each distinct input is judged once.
+
+    The row path keeps the COPY text of a judgement, the columnar path the text of
+    each value; both keep an invalid input's ``Invalid``.
+    """
+
+    getter: Callable[[Sequence[object]], Hashable]  # a row's input, as the caches key it
+    positions: tuple[int | None, ...]  # of its inputs in the table; None: an absent column
+    uses_identity: bool  # keyed by the row's submission too (a host commune is on its map)
+    width: int  # raw columns
+    judge: Callable[[Hashable], Judgement]
+    copy_cache: dict[Hashable, str | Invalid[CellError]]  # input -> its COPY text
+    invalid: set[Hashable]  # the inputs of copy_cache whose judgement is Invalid
+    value_cache: dict[Hashable, tuple[str | None, ...] | Invalid[CellError]]  # value texts
+
+    def copy_texts(self, keys: list[Hashable]) -> list[str | Invalid[CellError] | None]:
+        """The COPY text (or Invalid) of each input, judging the inputs not met before."""
+        texts = list(map(self.copy_cache.get, keys))
+        if None in texts:
+            for index, text in enumerate(texts):
+                if text is None:
+                    text = self.copy_cache.get(keys[index])  # met earlier in this chunk
+                    texts[index] = self._judge_copy(keys[index]) if text is None else text
+        return texts
+
+    def errors(self, key: Hashable) -> tuple[CellError, ...]:
+        """The errors of an input in ``invalid``."""
+        judgement = self.copy_cache[key]
+        return judgement.errors if isinstance(judgement, Invalid) else ()
+
+    def _judge_copy(self, key: Hashable) -> str | Invalid[CellError]:
+        if self.uses_identity and cast(tuple[object, object], key)[0] is None:
+            return ""  # the row is rejected for its submission: nothing to judge
+        values = self.judge(key)
+        judgement = values if isinstance(values, Invalid) else "\t".join(map(copy_field, values))
+        _remember(self.copy_cache, key, judgement, self.invalid)
+        if isinstance(judgement, Invalid):
+            self.invalid.add(key)
+        return judgement
+
+    def value_texts(self, key: Hashable) -> tuple[str | None, ...] | Invalid[CellError]:
+        """Each value's text for one input as the row path keys it, or its Invalid."""
+        found = self.value_cache.get(key)
+        if found is None:
+            judged = self.judge(key)
+            found = judged if isinstance(judged, Invalid) else tuple(map(value_text, judged))
+            _remember(self.value_cache, key, found)
+        return found
+
+
+def _remember(
+    cache: dict[Hashable, Any],
+    key: Hashable,
+    judgement: object,
+    invalid: set[Hashable] | None = None,
+) -> None:
+    """Keep a judgement; a full cache starts over."""
+    if len(cache) >= CACHE_ENTRIES:
+        cache.clear()
+        if invalid is not None:
+            invalid.clear()
+    cache[key] = judgement
+
+
+OutputCaches = tuple[
+    dict[Hashable, str | Invalid[CellError]],
+    set[Hashable],
+    dict[Hashable, tuple[str | None, ...] | Invalid[CellError]],
+]
+
+
+class Judgements:
+    """Judges the outputs of any table and the submissions rows name; the judgements are
+    cached across the files of a batch."""
+
+    def __init__(self, cells: CellJudge) -> None:
+        self.cells = cells
+        # (section, output) -> its COPY texts, their invalid inputs, its value texts
+        self._caches: dict[tuple[str, int], OutputCaches] = {}
+        self._part_texts: dict[Hashable, str] = {}  # by unit as matched, by period code
+
+    def identity_text(self, identity: SubmissionIdentity) -> str:
+        """The COPY text of the identity columns every raw row carries."""
+        return "\t".join(map(copy_field, identity.key))
+
+    def submission_text(self, identity: SubmissionIdentity) -> str:
+        """The COPY text of a submission's columns in ``raw.submissions`` after its lineage.
+
+        The unit's columns (as matched) and the period's repeat across submissions:
+        their text is cached.
+        """
+        unit = identity[3:8]
+        unit_text = self._part_texts.get(unit)
+        if unit_text is None:
+            unit_text = self._part_texts[unit] = "\t".join(map(copy_field, unit))
+        period_text = self._part_texts.get(identity.period_code)
+        if period_text is None:
+            period_text = "\t".join(map(copy_field, identity[8:11]))
+            self._part_texts[identity.period_code] = period_text
+        return "\t".join(
+            (
+                copy_field(identity.reporting_unit_code),
+                copy_field(identity.period_code),
+                identity.submitted_on.isoformat(),
+                unit_text,
+                period_text,
+                copy_field(identity.submitter),
+                copy_field(identity.notes),
+            )
+        )
+
+    def outputs(self, table: Table) -> list[BoundOutput]:
+        """The outputs of the table's section, bound to its columns, with their judgements."""
+        positions = {name: p for p, name in enumerate(table.columns) if name}
+        outputs = []
+        for index, output in enumerate(SECTION_OUTPUTS[table.section.name]):
+            caches = self._caches.setdefault((table.section.name, index), ({}, set(), {}))
+            inputs = tuple(positions.get(name) for name in output.inputs)
+            columns = tuple(table.section.column(name) for name in output.inputs)
+            outputs.append(
+                BoundOutput(
+                    _getter(inputs),
+                    inputs,
+                    output.uses_identity,
+                    len(output.columns),
+                    partial(self.values, output, columns),
+                    *caches,
+                )
+            )
+        return outputs
+
+    def values(self, output: Output, columns: tuple[Column, ...], key: Hashable) -> Judgement:
+        """The typed values of an output for one input, or the errors found in the input."""
+        if output.build is None:  # one format column, as sent
+            try:
+                return (self.cells.cell(columns[0], cast(Cell, key)),)
+            except CellError as error:
+                return Invalid((error.at(columns[0].name),))
+        identity = None
+        if output.uses_identity:
+            identity, key = cast(tuple[SubmissionIdentity, Hashable], key)
+        cells = cast(tuple[Cell, ...], key) if len(columns) > 1 else (cast(Cell, key),)
+        values: dict[str, Any] = {}
+        errors: list[CellError] = []
+        for column, cell in zip(columns, cells, strict=True):
+            try:
+                values[column.name] = self.cells.cell(column, cell)
+            except CellError as error:
+                errors.append(error.at(column.name))
+        if errors:
+            return Invalid(tuple(errors))
+        try:
+            return output.build(self.cells, identity, values)
+        except CellError as error:
+            return Invalid((error if error.column else error.at(output.inputs[0]),))

@@ -1,0 +1,154 @@
+"""One table being landed: what the row path and the columnar path share and find.
+
+Both paths look up the submission a row names here, and record rejected rows and
+stray cells here, so a table lands the same whichever path reads it; ``files``
+sums what each table found into the file's result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import replace
+from operator import itemgetter
+from typing import Any, cast
+
+from danvan.ingest.format import SUBMISSION
+from danvan.ingest.landing.cells import (
+    CellError,
+    Invalid,
+    Problem,
+    SubmissionIdentity,
+    cell_text,
+    problem_at,
+    row_json,
+)
+from danvan.ingest.landing.outputs import Judgements
+from danvan.ingest.readers.contents import Cell, SheetRow, StrayCell, Table, excerpt, is_blank
+
+# A submission named by a row, with its identity's COPY text.
+Named = tuple[SubmissionIdentity, str]
+
+
+class TableLanding:
+    """A table's rows on their way into ``raw``: the submissions they name (CSV rows carry
+    their own), how many loaded, and the problems and stray cells met."""
+
+    def __init__(
+        self,
+        judgements: Judgements,
+        table: Table,
+        file_id: int,
+        header: SubmissionIdentity | Invalid[Problem] | None,
+    ) -> None:
+        """``header``: the file's submission, its problems, or None when rows carry their own."""
+        self.judgements = judgements
+        self.table = table
+        self.file_id = file_id
+        self.header = header
+        self.loaded = 0
+        self.problems: list[Problem] = []
+        self.stray: list[StrayCell] = []
+        # Each submission named by the rows, with where it is first met.
+        self.identities: dict[tuple[object, ...], tuple[SubmissionIdentity, str, int]] = {}
+        # Identity cells of CSV rows -> the submission they name, or its problems.
+        self.submissions: dict[Hashable, Named | Invalid[Problem]] = {}
+        self.invalid_submissions: set[Hashable] = set()  # keys of Invalid submissions
+        positions = [p for p, name in enumerate(table.columns) if name in SUBMISSION.column_names]
+        self.identity_positions = positions
+        self._identity_names = [
+            name for name in table.columns if name is not None and name in SUBMISSION.column_names
+        ]
+        self.identity_cells: Callable[[Sequence[object]], Hashable] = (
+            itemgetter(*positions)
+            if len(positions) > 1
+            else lambda values: tuple(values[p] for p in positions)
+        )
+
+    def submission(self, number: int, key: Hashable) -> Named | Invalid[Problem]:
+        """The submission named by a row's identity cells ``key``, or its problems;
+        ``number``: the row where they are met."""
+        found = self.submissions.get(key)
+        if found is not None:
+            return found
+        cells = dict(zip(self._identity_names, cast(tuple[Cell, ...], key), strict=True))
+        identity = self.judgements.cells.identity(
+            SheetRow(SUBMISSION.name, self.table.sheet, number, cells)
+        )
+        if isinstance(identity, Invalid):
+            found = identity
+        else:
+            first = self.identities.setdefault(identity.key, (identity, self.table.sheet, number))
+            conflict = _conflict(first, identity, cells)
+            found = conflict or (first[0], self.judgements.identity_text(identity))
+        self.submissions[key] = found
+        if isinstance(found, Invalid):
+            self.invalid_submissions.add(key)
+        return found
+
+    def stray_cell(self, number: int, position: int, value: object, code: str) -> StrayCell:
+        title = self.table.title(position)
+        return StrayCell(self.table.sheet, number, title, excerpt(cell_text(value)), code)
+
+    def reject(
+        self, number: int, values: Sequence[Any], errors: Sequence[Problem | CellError]
+    ) -> None:
+        """Quarantine a row with what was wrong; a row with nothing in it is no row at all."""
+        if all(is_blank(value) for value in values):
+            return
+        columns = self.table.columns
+        sent = {
+            name: values[p]
+            for p, name in enumerate(columns)
+            if name and values[p] not in ("", None)
+        }
+        row_values = row_json(sent)
+        for error in errors:
+            if isinstance(error, Problem):
+                self.problems.append(replace(error, row_number=number, row_values=row_values))
+                continue
+            value = values[columns.index(error.column)] if error.column in columns else None
+            self.problems.append(
+                problem_at(self.table.sheet, number, error.column, value, error, row_values)
+            )
+
+
+# Details of a submission its rows must agree on (the unit may be spelled in any way).
+SUBMISSION_DETAILS = {
+    "reporting_unit_level": "reporting_unit_level",
+    "map_version": "map_version",
+    "province_code": "province",
+    "submitter": "submitter",
+    "notes": "notes",
+}
+
+
+def _conflict(
+    first: tuple[SubmissionIdentity, str, int], identity: SubmissionIdentity, cells: dict[str, Any]
+) -> Invalid[Problem] | None:
+    """Why rows naming one report (unit, period, date sent) cannot describe it differently."""
+    earlier, sheet, number = first
+    if earlier == identity:
+        return None
+    for field_name, column in SUBMISSION_DETAILS.items():
+        was, now = getattr(earlier, field_name), getattr(identity, field_name)
+        if was != now:
+            return Invalid(
+                (
+                    Problem(
+                        sheet,
+                        None,
+                        column,
+                        excerpt(cell_text(cells.get(column))),
+                        "conflicting_submission",
+                        f"row {number} gives this report ({identity.reporting_unit_code}, "
+                        f"{identity.period_code}, sent {identity.submitted_on:%d/%m/%Y}) as "
+                        f"'{excerpt(str(was), 60)}', this row as '{excerpt(str(now), 60)}'; "
+                        "the rows of one report must agree",
+                        f"dòng {number} ghi báo cáo này ({identity.reporting_unit_code}, "
+                        f"{identity.period_code}, gửi ngày {identity.submitted_on:%d/%m/%Y}) là "
+                        f"'{excerpt(str(was), 60)}', dòng này là '{excerpt(str(now), 60)}'; "
+                        "các dòng của cùng một báo cáo phải thống nhất",
+                    ),
+                )
+            )
+    return None
