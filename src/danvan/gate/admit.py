@@ -209,7 +209,7 @@ def _report_siblings(
     """A report sent as several files (CSV exports send one per section) is held whole:
     the other files' submissions of the same unit, period and date are held with it."""
     held = {finding.key for finding in findings}
-    first = {}
+    first: dict[tuple[str, str, date], Finding] = {}
     for finding in findings:
         first.setdefault(_version(finding.key), finding)
     siblings = []
@@ -253,8 +253,9 @@ def _check_hold_rule(
     count = 0
     for values in cursor:
         count += 1
-        row = dict(zip(names, map(json_safe, values), strict=True))
-        if int(row.pop("finding_rank")) <= FINDINGS_PER_SUBMISSION:
+        *cells, rank = values  # finding_rank comes last
+        row = dict(zip(names[:-1], map(json_safe, cells), strict=True))
+        if rank <= FINDINGS_PER_SUBMISSION:
             findings.append(_finding(suite, rule, row))
             failing_rows.append(row)
     outcome = Outcome(

@@ -199,4 +199,5 @@ def last_validation(conn: psycopg.Connection) -> LastValidation | None:
     outcomes = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     for outcome in outcomes:
         outcome["rule"] = outcome.pop("expectation")
-    return LastValidation(*run, outcomes=outcomes)
+    run_id, validated_at, success, published, data_docs_path = run
+    return LastValidation(run_id, validated_at, success, published, data_docs_path, outcomes)

@@ -156,7 +156,7 @@ def _rule(suite: str, expectation: dict[str, Any]) -> Rule:
         raise SuiteError(f"{suite}: expectation type {kind} is not one of {SUPPORTED_TYPES}")
     name = expectation_name(expectation)
     try:
-        severity = Severity(expectation.get("severity"))
+        severity = Severity(str(expectation.get("severity")))
     except ValueError:
         raise SuiteError(
             f"{suite}: {name}: severity must be one of {[s.value for s in Severity]}"

@@ -15,16 +15,23 @@ of ``danvan report`` has something to show.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from danvan.ingest.format.writers import write_csv, write_json, write_workbook
+from danvan.ingest.format.writers import Submission, write_csv, write_json, write_workbook
 
 
 def _nfd(text: str) -> str:
     return unicodedata.normalize("NFD", text)
 
 
-def _header(name, level, province, period, submitted_on, **extra):
+Row = dict[str, Any]
+
+
+def _header(
+    name: str, level: str, province: str, period: str, submitted_on: str, **extra: Any
+) -> Row:
     return {
         "reporting_unit_name": name,
         "reporting_unit_level": level,
@@ -35,21 +42,21 @@ def _header(name, level, province, period, submitted_on, **extra):
     }
 
 
-def _model(code, name, field, start, **extra):
+def _model(code: str, name: str, field: str, start: str, **extra: Any) -> Row:
     return {"model_code": code, "model_name": name, "field": field, "start_date": start, **extra}
 
 
-def _values(code, **indicators):
+def _values(code: str, **indicators: Any) -> list[Row]:
     return [
         {"model_code": code, "indicator": key, "value": value} for key, value in indicators.items()
     ]
 
 
-def _given(code, kind, source, amount):
+def _given(code: str, kind: str, source: str, amount: str) -> Row:
     return {"model_code": code, "contribution_type": kind, "source": source, "amount": amount}
 
 
-def _activities(**values):
+def _activities(**values: Any) -> list[Row]:
     return [{"activity": key, "value": value} for key, value in values.items()]
 
 
@@ -58,8 +65,18 @@ def _activities(**values):
 CANAL = "HTI-CANLOC-KENH"
 
 
-def _can_loc(period, submitted_on, *, canals, dredged, alleys, roads, labour, petitions,
-             gardens=True):  # fmt: skip
+def _can_loc(
+    period: str,
+    submitted_on: str,
+    *,
+    canals: str,
+    dredged: str,
+    alleys: str,
+    roads: str,
+    labour: str,
+    petitions: tuple[int, int, int],
+    gardens: bool = True,
+) -> Submission:
     indicators = _values(
         CANAL, canals_built_km=canals, canals_dredged_km=dredged, alleys_drains_cleaned_km=alleys,
         roads_renovated_km=roads,
@@ -111,7 +128,14 @@ CAN_LOC_Q4 = _can_loc(
 LAND = "HTI-THIENLOC-HIENDAT"
 
 
-def _thien_loc(year, submitted_on, households, roads_widened, villages, extra_models=()):
+def _thien_loc(
+    year: int,
+    submitted_on: str,
+    households: int,
+    roads_widened: int,
+    villages: int,
+    extra_models: Sequence[Row] = (),
+) -> Submission:
     return {
         "submission": _header("Xã Thiên Lộc", "xã", "Hà Tĩnh", f"Năm {year}", submitted_on,
                               district="Can Lộc", submitter="UBMTTQ xã Thiên Lộc"),
