@@ -1,7 +1,7 @@
 {#- Keep only the rows that belong to the current version of their section of a
     unit's report for a period (int_section_versions: a later submitted_on
     wins, on the same date the later load). Earlier versions stay in raw and in
-    the *__converted models for audit. -#}
+    the *__all_versions models for audit. -#}
 {% macro join_latest_version(rows_alias, section, versions_alias='versions') -%}
     inner join {{ ref('int_section_versions') }} as {{ versions_alias }}
         on
@@ -19,7 +19,7 @@
                'period_code', 'period_kind', 'period_start', 'period_end']) }}
 {%- endmacro %}
 
-{#- The rows of a *__converted model that belong to the current version of
+{#- The rows of a *__all_versions model that belong to the current version of
     their section, with their report's header (int_submissions__latest) and,
     for sections about models, the durable model_key; in an incremental run,
     only the rebuilt units' rows. -#}

@@ -20,9 +20,10 @@ from typing import Any
 import psycopg
 
 from danvan.ingest.format import ROW_SECTIONS, SUBMISSION
+from danvan.ingest.inbox import feedback_path
 from danvan.ingest.landing import FileResult
+from danvan.text import printable
 
-FEEDBACK_SUFFIX = ".feedback.txt"
 FEEDBACK_PROBLEMS = 1000  # the rest are in `danvan errors`
 STATE_WORDS = {
     "landed": ("chờ kiểm tra", "waiting for the nightly checks"),
@@ -59,15 +60,17 @@ def record_delivery(
 ) -> None:
     """Remember where a file from the inbox went (its content names its raw.files row)."""
     file_id = result.file_id
-    if file_id is None and archived.exists():
+    if file_id is None and archived.is_file() and not archived.is_symlink():
         found = conn.execute(
             "select file_id from raw.files where content_sha256 = %s", [_sha256(archived)]
         ).fetchone()
         file_id = int(found[0]) if found else None
+    reasons = (result.reason, result.reason_vi) if file_id is None else (None, None)
     conn.execute(
-        """insert into audit.deliveries (run_id, file_id, inbox_name, archived_path)
-           values (%s, %s, %s, %s)""",
-        [run_id, file_id, inbox_name, str(archived)],
+        """insert into audit.deliveries (run_id, file_id, inbox_name, archived_path, reason_en,
+               reason_vi)
+           values (%s, %s, %s, %s, %s, %s)""",
+        [run_id, file_id, printable(inbox_name), str(archived), *reasons],
     )
 
 
@@ -85,6 +88,8 @@ class Delivery:
     inbox_name: str
     archived_path: Path
     delivered_at: datetime
+    reason_en: str | None = None  # why a file that never reached raw.files was refused
+    reason_vi: str | None = None
 
 
 def write_feedback_files(conn: psycopg.Connection, run_id: uuid.UUID) -> int:
@@ -92,7 +97,8 @@ def write_feedback_files(conn: psycopg.Connection, run_id: uuid.UUID) -> int:
     state in it; how many were written."""
     rows = conn.execute(
         """select distinct on (delivery.archived_path) delivery.file_id, delivery.inbox_name,
-               delivery.archived_path, delivery.delivered_at
+               delivery.archived_path, delivery.delivered_at, delivery.reason_en,
+               delivery.reason_vi
            from audit.deliveries as delivery
            where delivery.run_id = %s
                or delivery.file_id in (
@@ -101,13 +107,14 @@ def write_feedback_files(conn: psycopg.Connection, run_id: uuid.UUID) -> int:
         [run_id, run_id],
     ).fetchall()
     written = 0
-    for file_id, inbox_name, archived_path, delivered_at in rows:
-        delivery = Delivery(file_id, inbox_name, Path(archived_path), delivered_at)
+    for file_id, inbox_name, archived_path, delivered_at, reason_en, reason_vi in rows:
+        delivery = Delivery(
+            file_id, inbox_name, Path(archived_path), delivered_at, reason_en, reason_vi
+        )
         if not delivery.archived_path.parent.exists():
             continue
         text = feedback_text(conn, delivery)
-        feedback = delivery.archived_path.with_name(delivery.archived_path.name + FEEDBACK_SUFFIX)
-        feedback.write_text(text, encoding="utf-8")
+        feedback_path(delivery.archived_path).write_text(text, encoding="utf-8")
         written += 1
     return written
 
@@ -117,8 +124,9 @@ def feedback_text(conn: psycopg.Connection, delivery: Delivery) -> str:
     lines = [f"Tệp / file: {delivery.inbox_name}"]
     if delivery.file_id is None:
         lines += [
-            "Kết quả: KHÔNG ĐỌC ĐƯỢC / Result: UNREADABLE",
-            "Không đọc được tệp; hãy gửi lại. / The file could not be read; please send it again.",
+            "Kết quả: KHÔNG NẠP ĐƯỢC / Result: REJECTED",
+            f"Lý do: {delivery.reason_vi or 'không đọc được tệp; hãy gửi lại'}",
+            f"Reason: {delivery.reason_en or 'the file could not be read; send it again'}",
         ]
         return "\n".join(lines) + "\n"
     file = conn.execute(

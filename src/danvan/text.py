@@ -176,3 +176,15 @@ def tone_key(text: str) -> str:
         bare = "".join(ch for ch in decomposed if ch not in _TONES)
         words.append(unicodedata.normalize("NFC", bare) + tones)
     return " ".join(words)
+
+
+# Control characters, and the bidirectional overrides that reorder what a terminal shows.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Sender text made safe to print or to put in a file name: control characters and
+    direction overrides become visible escapes (\\x1b, \\u202e)."""
+    if text.isprintable():
+        return text
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

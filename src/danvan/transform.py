@@ -73,9 +73,14 @@ PREPARE_SELECTION = [
 # A night's build: what depends on the landed rows or their states.
 # Unit tests check the SQL, which only a new release changes: they run on full builds.
 DATA_SELECTION = [
-    "--select", "source:submissions+", "source:pipeline+",
-    "--exclude", "staging", "resource_type:seed", "resource_type:unit_test",
-]  # fmt: skip
+    "--select",
+    "source:submissions+",
+    "source:pipeline+",
+    "--exclude",
+    "staging",
+    "resource_type:seed",
+    "resource_type:unit_test",
+]
 
 
 def project_fingerprint(dbt_project_dir: Path) -> str:
@@ -134,9 +139,11 @@ def run_dbt(
     command = [
         str(Path(sys.executable).with_name("dbt")),
         *arguments,
-        "--project-dir", str(settings.dbt_project_dir),
-        "--profiles-dir", str(settings.dbt_project_dir),
-    ]  # fmt: skip
+        "--project-dir",
+        str(settings.dbt_project_dir),
+        "--profiles-dir",
+        str(settings.dbt_project_dir),
+    ]
     process = subprocess.Popen(
         command,
         env=dbt_environment(settings, target, run_dir),

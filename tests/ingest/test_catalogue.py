@@ -40,6 +40,8 @@ COLUMNS = {
         "allowed_unit_codes",
         "aggregation_rule",
         "field_code",
+        "min_value",
+        "max_value",
         "aliases",
     ],
     "ref_activities": [
@@ -48,6 +50,8 @@ COLUMNS = {
         "name_en",
         "unit_code",
         "aggregation_rule",
+        "min_value",
+        "max_value",
         "aliases",
     ],
     "ref_contribution_types": [
@@ -55,6 +59,8 @@ COLUMNS = {
         "name_vi",
         "name_en",
         "canonical_unit_code",
+        "min_value",
+        "max_value",
         "aliases",
     ],
     "ref_contribution_sources": ["contribution_source_code", "name_vi", "name_en", "aliases"],

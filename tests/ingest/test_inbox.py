@@ -1,43 +1,65 @@
-"""The feedback file a sender gets beside their archived submission."""
+"""The inbox: only regular files are read, every name fits, nothing is printed raw."""
 
 from __future__ import annotations
 
-from danvan.ingest.inbox import FEEDBACK_PROBLEMS, feedback_text
-from danvan.ingest.landing import FileResult
-from danvan.ingest.landing.cells import Problem
+import os
+from datetime import datetime
+
+from danvan.ingest.inbox import MAX_NAME_BYTES, archive, feedback_path, inbox_entries
+from danvan.text import printable
 
 
-def test_a_rejected_file_is_told_why_in_vietnamese_first():
-    # GIVEN a file rejected as not UTF-8
-    result = FileResult(
-        "bao-cao.csv",
-        "rejected",
-        reason="[not_utf8] the text is not UTF-8",
-        reason_vi="văn bản không ở mã UTF-8",
-    )
-    # WHEN its feedback is written
-    lines = feedback_text(result).splitlines()
-    # THEN the Vietnamese reason comes before the English one
-    assert lines[2:] == [
-        "Lý do: văn bản không ở mã UTF-8",
-        "Reason: [not_utf8] the text is not UTF-8",
-    ]
+def test_links_and_special_files_are_refused_without_being_read(tmp_path):
+    # GIVEN an inbox with a submission, a link to a secret outside it, and a pipe
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "bao-cao.csv").write_text("x", encoding="utf-8")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password", encoding="utf-8")
+    (inbox / "link.csv").symlink_to(secret)
+    (inbox / "folder-link").symlink_to(tmp_path)
+    os.mkfifo(inbox / "pipe.csv")
+    # WHEN the inbox is listed
+    entries = {entry.path.name: entry.refusal for entry in inbox_entries(inbox)}
+    # THEN the file is read and the others are refused, and nothing behind a link is listed
+    assert entries["bao-cao.csv"] is None
+    assert {name for name, refusal in entries.items() if refusal} == {
+        "link.csv",
+        "folder-link",
+        "pipe.csv",
+    }
+    assert "secret.txt" not in entries
 
 
-def test_a_file_with_very_many_bad_rows_lists_the_first_ones_and_says_so():
-    # GIVEN a loaded file with more bad rows than a feedback file lists
-    problem = Problem(
-        "Chỉ tiêu", 2, "value", "tám", "invalid_value", "not a number", "không phải số"
-    )
-    result = FileResult(
-        "bao-cao.xlsx",
-        "loaded",
-        10,
-        FEEDBACK_PROBLEMS + 5,
-        problems=[problem] * (FEEDBACK_PROBLEMS + 5),
-    )
-    # WHEN its feedback is written
-    text = feedback_text(result)
-    # THEN it says how many there are and lists the first ones
-    assert f"the first {FEEDBACK_PROBLEMS} of {FEEDBACK_PROBLEMS + 5} problems" in text
-    assert text.count("không phải số") == FEEDBACK_PROBLEMS
+def test_a_link_is_archived_as_a_link(tmp_path):
+    inbox, archived = tmp_path / "inbox", tmp_path / "archive"
+    inbox.mkdir()
+    target = tmp_path / "elsewhere.csv"
+    target.write_text("keep me", encoding="utf-8")
+    (inbox / "link.csv").symlink_to(target)
+    # WHEN it is moved out of the inbox
+    moved = archive(inbox / "link.csv", True, archived, tmp_path / "rejected", datetime.now())
+    # THEN the link moved, its target untouched
+    assert moved.is_symlink() and target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_long_name_gets_a_feedback_file_the_file_system_accepts(tmp_path):
+    # GIVEN a file whose name takes 249 bytes
+    name = "báo cáo " * 20 + ".xlsx"
+    name = name[:240] + ".xlsx"
+    path = tmp_path / name
+    path.write_text("x", encoding="utf-8")
+    # WHEN its feedback is written beside it
+    feedback = feedback_path(path)
+    feedback.write_text("ok", encoding="utf-8")
+    # THEN the name fits, and says which file it is about
+    assert len(os.fsencode(feedback.name)) <= MAX_NAME_BYTES
+    assert feedback.name.startswith("báo cáo") and feedback_path(path) == feedback
+
+
+def test_control_characters_are_shown_escaped():
+    # GIVEN sender text with an escape sequence and a right-to-left override
+    text = "Tổ \x1b[31mđỏ\u202e"
+    # THEN what is printed shows them as escapes and keeps the Vietnamese text
+    assert printable(text) == "Tổ \\x1b[31mđỏ\\u202e"
+    assert printable("Xã Trà Ka") == "Xã Trà Ka"

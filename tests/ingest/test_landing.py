@@ -54,20 +54,22 @@ def test_a_messy_workbook_lands_its_good_rows_and_quarantines_the_bad_one(wareho
     path = _messy_workbook(tmp_path / "tra-ka.xlsx")
     # WHEN it is landed
     result = land(warehouse_url, path)["tra-ka.xlsx"]
-    # THEN five rows load with their Excel row numbers, values read the Vietnamese way
+    # THEN five rows load with their Excel row numbers, values read the Vietnamese way, in
+    # the indicator's unit, beside what was sent
     assert (result.status, result.rows_loaded, result.rows_quarantined) == ("loaded", 5, 1)
     rows = fetch(
         warehouse_url,
         """select sheet, row_number, reporting_unit_code, model_code, indicator_code, value,
-                  unit_code, value_qualifier
+                  unit_code, value_qualifier, value_sent, unit_code_sent
            from raw.indicator_values order by row_number""",
     )
+    sheet, unit, model, D = "KQ nam 2023", "20932", "TK-1", Decimal
     assert rows == [
-        ("KQ nam 2023", 4, "20932", "TK-1", "patrols", Decimal(1250), None, None),
-        ("KQ nam 2023", 5, "20932", "TK-1", "canals_built_km", Decimal("2.5"), "km", None),
-        ("KQ nam 2023", 6, "20932", "TK-1", "roads_built_km", Decimal("0.916"), "km", None),
-        ("KQ nam 2023", 7, "20932", "TK-1", "profit_vnd", Decimal(13 * 10**9), None, None),
-        ("KQ nam 2023", 8, "20932", "TK-1", "patrols", Decimal(300), None, "more_than"),
+        (sheet, 4, unit, model, "patrols", D(1250), "patrol", None, D(1250), None),
+        (sheet, 5, unit, model, "canals_built_km", D("2.5"), "km", None, D("2.5"), "km"),
+        (sheet, 6, unit, model, "roads_built_km", D("0.916"), "km", None, D(916), "m"),
+        (sheet, 7, unit, model, "profit_vnd", D(13 * 10**9), "VND", None, D(13 * 10**9), None),
+        (sheet, 8, unit, model, "patrols", D(300), "patrol", "more_than", D(300), None),
     ]
     # AND the bad row is quarantined with where, what and why in both languages
     (entry,) = fetch(

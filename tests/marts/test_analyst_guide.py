@@ -569,7 +569,7 @@ def test_the_revised_nine_month_report_replaces_the_first(warehouse):
     ]
     # both versions stay for audit in the converted rows
     converted = warehouse.rows(
-        """select value from intermediate.int_indicator_values__converted
+        """select value from intermediate.int_indicator_values__all_versions
            where reporting_unit_code = '443' and period_code = '2023-9M'
              and indicator_code = 'canals_built_km' order by submitted_on"""
     )

@@ -19,9 +19,9 @@ from tests.quality.checksums import schema_checksums
 pytestmark = [pytest.mark.database]
 
 CONVERTED = (
-    ("int_indicator_values__converted", "raw.indicator_values"),
-    ("int_contributions__converted", "raw.contributions"),
-    ("int_unit_activities__converted", "raw.unit_activities"),
+    ("int_indicator_values__all_versions", "raw.indicator_values"),
+    ("int_contributions__all_versions", "raw.contributions"),
+    ("int_unit_activities__all_versions", "raw.unit_activities"),
 )
 
 # The year after: Tam Thăng's team stopped; Trà Ka revised its 2023 report.

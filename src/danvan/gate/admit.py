@@ -187,8 +187,14 @@ def _conflicts(conn: psycopg.Connection, run_id: uuid.UUID) -> list[Finding]:
         sent = f"{submitted_on:%d/%m/%Y}"
         findings.append(
             Finding(
-                key, "gate", CONFLICT_RULE, None, None, "submitted_on",
-                SUBMISSION.column("submitted_on").header_vi, sent,
+                key,
+                "gate",
+                CONFLICT_RULE,
+                None,
+                None,
+                "submitted_on",
+                SUBMISSION.column("submitted_on").header_vi,
+                sent,
                 Reason(
                     f"file '{other_file}' ({other_state}) gives the same report ({unit}, "
                     f"{period}, sent {sent}) with different content ({sections}); re-send "
@@ -199,7 +205,7 @@ def _conflicts(conn: psycopg.Connection, run_id: uuid.UUID) -> list[Finding]:
                     "gửi mới hơn, hoặc đề nghị quản trị viên rút tệp sai",
                 ),
             )
-        )  # fmt: skip
+        )
     return findings
 
 
@@ -218,8 +224,14 @@ def _report_siblings(
         if cause is not None and key not in held:
             siblings.append(
                 Finding(
-                    key, cause.suite, cause.rule, cause.sheet, cause.row_number,
-                    cause.column_name, cause.column_header, cause.value_text,
+                    key,
+                    cause.suite,
+                    cause.rule,
+                    cause.sheet,
+                    cause.row_number,
+                    cause.column_name,
+                    cause.column_header,
+                    cause.value_text,
                     Reason(
                         f"held with the rest of this report (file {cause.key.file_id}): "
                         f"{cause.reason.en}",
@@ -227,7 +239,7 @@ def _report_siblings(
                         f"{cause.reason.vi}",
                     ),
                 )
-            )  # fmt: skip
+            )
             held.add(key)
     return siblings
 

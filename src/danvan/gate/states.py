@@ -40,10 +40,15 @@ REACHABLE_FROM: dict[State, tuple[State, ...]] = {
     State.SUPERSEDED: (State.HELD,),
     State.REJECTED: (State.HELD, State.ACCEPTED),
     State.WITHDRAWN: (
-        State.LANDED, State.HELD, State.ACCEPTED, State.APPROVED, State.PUBLISHED,
-        State.SUPERSEDED, State.REJECTED,
+        State.LANDED,
+        State.HELD,
+        State.ACCEPTED,
+        State.APPROVED,
+        State.PUBLISHED,
+        State.SUPERSEDED,
+        State.REJECTED,
     ),
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import psycopg
 
+from danvan.ingest.inbox import InboxEntry, Refusal
 from danvan.ingest.landing.cells import CellJudge
 from danvan.ingest.landing.files import (
     FileResult,
@@ -38,11 +39,32 @@ def judgements(seeds_dir: Path) -> Judgements:
     return Judgements(cells)
 
 
+def land_entries(url: str, entries: list[InboxEntry], seeds_dir: Path) -> list[FileResult]:
+    """Land the inbox entries that may be read; the others are refused, unopened."""
+    readable = [entry.path for entry in entries if entry.refusal is None]
+    landed = iter(land_batch(url, readable, seeds_dir) if readable else [])
+    return [
+        next(landed) if entry.refusal is None else refused(entry.path, entry.refusal)
+        for entry in entries
+    ]
+
+
+def refused(path: Path, refusal: Refusal) -> FileResult:
+    return FileResult(
+        display_name(path),
+        "rejected",
+        reason=f"[{refusal.code}] {refusal.reason_en}",
+        reason_vi=refusal.reason_vi,
+    )
+
+
 def land_batch(url: str, paths: list[Path], seeds_dir: Path) -> list[FileResult]:
     """Land each file in its own transaction; one file's failure never touches the others.
 
-    Database errors propagate (the caller may retry: landed files are skipped by
-    their hash). Any other error in one file rejects that file with the reason.
+    A value the database refuses (out of range, malformed) rejects that file alone, named,
+    with the database's reason; other database errors (a lost connection) propagate, so
+    the caller may retry (landed files are skipped by their hash). Any other error in one
+    file rejects that file with the reason.
     """
     judged = judgements(seeds_dir)
     results = []
@@ -52,6 +74,8 @@ def land_batch(url: str, paths: list[Path], seeds_dir: Path) -> list[FileResult]
             try:
                 with _cyclic_collector_paused():
                     results.append(land_file(conn, path, judged))
+            except (psycopg.errors.DataError, psycopg.errors.IntegrityError) as error:
+                results.append(_reject_refused(conn, path, error))
             except psycopg.Error:
                 raise
             except Exception as error:  # a reader bug must not lose the rest of the batch
@@ -71,6 +95,21 @@ def _cyclic_collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _reject_refused(conn: psycopg.Connection, path: Path, error: psycopg.Error) -> FileResult:
+    """Landing bounds every value by its column's type, so this is a gap in those bounds:
+    the file is rejected alone, and the reason names the value the database refused."""
+    name = display_name(path)
+    detail = error.diag.message_primary or type(error).__name__
+    where = error.diag.context or ""
+    reason_en = f"[database_refused] the warehouse refused a value of this file: {detail} {where}"
+    reason_vi = (
+        f"kho dữ liệu từ chối một giá trị trong tệp ({detail}); kiểm tra số liệu quá lớn "
+        "hoặc sai kiểu, rồi gửi lại; đã báo quản trị viên"
+    )
+    record_rejected(conn, path, name, sha256_of(path), reason_en.strip(), reason_vi)
+    return FileResult(name, "rejected", reason=reason_en.strip(), reason_vi=reason_vi)
 
 
 def _reject_unexpected(conn: psycopg.Connection, path: Path, error: Exception) -> FileResult:

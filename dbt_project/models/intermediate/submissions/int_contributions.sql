@@ -6,7 +6,7 @@
 {% set grain = ['model_key', 'contribution_type_code', 'contribution_source_code']
     + report_header_columns() %}
 with current_rows as (
-    {{ current_version_rows(ref('int_contributions__converted'), 'contributions') }}
+    {{ current_version_rows(ref('int_contributions__all_versions'), 'contributions') }}
 )
 
 select

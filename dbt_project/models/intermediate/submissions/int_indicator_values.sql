@@ -6,7 +6,7 @@
 {{ config(sliced_by('unit')) }}
 {% set grain = ['model_key', 'indicator_code'] + report_header_columns() %}
 with current_rows as (
-    {{ current_version_rows(ref('int_indicator_values__converted'), 'indicators') }}
+    {{ current_version_rows(ref('int_indicator_values__all_versions'), 'indicators') }}
 )
 
 select

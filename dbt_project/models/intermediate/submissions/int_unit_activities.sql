@@ -5,7 +5,7 @@
 {{ config(sliced_by('unit')) }}
 {% set grain = ['activity_code'] + report_header_columns() %}
 with current_rows as (
-    {{ current_version_rows(ref('int_unit_activities__converted'), 'activities', keyed_by_model=false) }}
+    {{ current_version_rows(ref('int_unit_activities__all_versions'), 'activities', keyed_by_model=false) }}
 )
 
 select

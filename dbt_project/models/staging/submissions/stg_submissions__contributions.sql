@@ -5,7 +5,9 @@ select
     model_name_key,
     contribution_type_code,
     contribution_source_code,
-    amount as amount_sent,
-    unit_code as unit_code_sent,
-    amount_qualifier
+    amount,
+    unit_code,
+    amount_qualifier,
+    amount_sent,
+    unit_code_sent
 from {{ source('submissions', 'contributions') }}

@@ -4,7 +4,9 @@ select
     model_name,
     model_name_key,
     indicator_code,
-    value as value_sent,
-    unit_code as unit_code_sent,
-    value_qualifier
+    value,
+    unit_code,
+    value_qualifier,
+    value_sent,
+    unit_code_sent
 from {{ source('submissions', 'indicator_values') }}

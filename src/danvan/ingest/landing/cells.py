@@ -16,11 +16,12 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from danvan.ingest.format import SUBMISSION, Column, Kind
+from danvan.ingest.landing.measures import Measured, MeasureError, Measures
+from danvan.ingest.landing.report_dates import report_date_errors
 from danvan.ingest.readers.contents import (
     MAX_CELL_CHARS,
     UNSTORABLE,
@@ -180,6 +181,7 @@ class CellJudge:
         self.catalogue = reference.catalogue
         self.admin_map = reference.admin_map
         self.units = reference.units
+        self.measures = Measures(reference.catalogue, reference.units)
         self._identities: dict[tuple[object, ...], SubmissionIdentity | Invalid[Problem]] = {}
         # Header cells repeat across a unit's reports (its name, level, submitter...).
         self._header_cells: dict[tuple[str, object], object] = {}
@@ -251,6 +253,11 @@ class CellJudge:
                     ),
                 )
             )
+        if period is not None and submitted_on is not None:
+            problems += [
+                _problem(row, found.column, CellError(found.code, found.reason_en, found.reason_vi))
+                for found in report_date_errors(period, submitted_on)
+            ]
         if problems or period is None or submitted_on is None or level is None:
             return Invalid(tuple(problems))
         if map_version is None:
@@ -375,22 +382,14 @@ class CellJudge:
             )
         return int(number)
 
-    def quantity(
-        self, value: CellValue, unit: str | None
-    ) -> tuple[Decimal, str | None, str | None]:
-        """(value, unit code, qualifier) of an amount; the unit is in the cell or its own column."""
+    def measure(self, list_name: str, code: str, value: CellValue, unit: str | None) -> Measured:
+        """A figure of a catalogue entry in its canonical unit, as sent beside it."""
         try:
-            if unit is None:
-                try:
-                    number = self.units.parse_number(value)
-                    return number.value, None, number.qualifier
-                except ValueParseError:
-                    if not isinstance(value, str):
-                        raise
-            quantity = self.units.parse_quantity(cell_text(value), unit)
+            return self.measures.measure(list_name, code, value, cell_text(value), unit)
         except ValueParseError as error:
             raise CellError("invalid_value", str(error), error.message_vi) from error
-        return quantity.value, quantity.unit, quantity.qualifier
+        except MeasureError as error:
+            raise CellError(error.code, error.reason_en, error.reason_vi) from error
 
     def _resolve_uncached(self, kind: Kind, text: str) -> object:
         if kind is Kind.TEXT:

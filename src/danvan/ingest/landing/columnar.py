@@ -141,7 +141,7 @@ def _stray_cells(landing: TableLanding, cells: list[pa.Array], first_number: int
         for position, code in unplaced.items():
             value = cells[position][index].as_py()
             if not is_blank(value):
-                landing.stray.append(
+                landing.problems.add_stray(
                     landing.stray_cell(first_number + index, position, value, code)
                 )
 

@@ -12,7 +12,7 @@ CSV judged column by column) meet.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -21,22 +21,11 @@ from danvan.ingest.landing import columnar, rows
 from danvan.ingest.landing.cells import Invalid, Problem, SubmissionIdentity
 from danvan.ingest.landing.copy_text import copy_chunks, copy_field, copy_lines
 from danvan.ingest.landing.outputs import RAW_TABLES, SUBMISSION_COLUMNS, Judgements, raw_columns
+from danvan.ingest.landing.problem_log import QUARANTINE_COLUMNS, ProblemLog
 from danvan.ingest.landing.table import TableLanding
 from danvan.ingest.readers import read_submission_file
-from danvan.ingest.readers.contents import FileRejected, StrayCell, Table, excerpt
-
-QUARANTINE_COLUMNS = (
-    "file_id",
-    "file_name",
-    "sheet",
-    "row_number",
-    "column_name",
-    "value_text",
-    "reason_code",
-    "reason_en",
-    "reason_vi",
-    "row_values",
-)
+from danvan.ingest.readers.contents import FileRejected, Table, excerpt
+from danvan.text import printable
 
 
 @dataclass
@@ -48,7 +37,6 @@ class FileResult:
     reason: str | None = None  # English; for a skipped file, what happened to it the first time
     reason_vi: str | None = None
     file_id: int | None = None
-    problems: list[Problem] = field(default_factory=list)
 
     def render(self) -> str:
         detail = f"{self.rows_loaded} rows loaded, {self.rows_quarantined} quarantined"
@@ -62,8 +50,10 @@ class FileResult:
 
 
 def display_name(path: Path) -> str:
-    """The file name as text the database can store (names need not be UTF-8 on disk)."""
-    return excerpt(path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), 255)
+    """The file name as text the database can store and a terminal can show (names need not
+    be UTF-8 on disk, and may hold control characters)."""
+    name = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return excerpt(printable(name), 255)
 
 
 def sha256_of(path: Path) -> str:
@@ -145,36 +135,46 @@ def _land(
     ).fetchone()
     assert registered is not None  # insert … returning: one row
     file_id: int = registered[0]
-    problems: list[Problem] = []
-    stray = list(contents.stray)
+    logs = [ProblemLog(file_id, name)]  # the file's own: its header and sheets not read
+    for cell in contents.stray:
+        logs[0].add_stray(cell)
     identities: dict[tuple[object, ...], tuple[SubmissionIdentity, str, int]] = {}
     header = None
     if contents.header is not None:
         header = judgements.cells.identity(contents.header)
         if isinstance(header, Invalid):
-            problems += header.errors
+            for problem in header.errors:
+                logs[0].add(problem)
         else:
             identities[header.key] = (header, contents.header.sheet, contents.header.row_number)
     loaded = 0
-    for table in contents.tables:
-        landed = land_table(conn, judgements, table, file_id, header)
-        loaded += landed.loaded
-        problems += landed.problems
-        stray += landed.stray
-        for key, first in landed.identities.items():
-            identities.setdefault(key, first)
-    lines = (
-        f"{file_id}\t{copy_field(sheet)}\t{row_number}\t{judgements.submission_text(identity)}"
-        for identity, sheet, row_number in identities.values()
-    )
-    copy_lines(conn, "raw.submissions", SUBMISSION_COLUMNS, lines)
-    _quarantine(conn, file_id, name, problems, stray)
-    quarantined = len({(p.sheet, p.row_number) for p in problems})
+    try:
+        for table in contents.tables:
+            landed = land_table(conn, judgements, table, file_id, name, header)
+            loaded += landed.loaded
+            logs.append(landed.problems)
+            for key, first in landed.identities.items():
+                identities.setdefault(key, first)
+        lines = (
+            f"{file_id}\t{copy_field(sheet)}\t{row_number}\t{judgements.submission_text(identity)}"
+            for identity, sheet, row_number in identities.values()
+        )
+        copy_lines(conn, "raw.submissions", SUBMISSION_COLUMNS, lines)
+        copy_lines(
+            conn,
+            "audit.quarantine",
+            QUARANTINE_COLUMNS,
+            (line for log in logs for line in log.lines()),
+        )
+        quarantined = sum(log.rows for log in logs)
+    finally:
+        for log in logs:
+            log.close()
     conn.execute(
         "update raw.files set rows_loaded = %s, rows_quarantined = %s where file_id = %s",
         [loaded, quarantined, file_id],
     )
-    return FileResult(name, "loaded", loaded, quarantined, file_id=file_id, problems=problems)
+    return FileResult(name, "loaded", loaded, quarantined, file_id=file_id)
 
 
 def land_table(
@@ -182,6 +182,7 @@ def land_table(
     judgements: Judgements,
     table: Table,
     file_id: int,
+    file_name: str,
     header: SubmissionIdentity | Invalid[Problem] | None,
 ) -> TableLanding:
     """COPY a table's good rows into its raw table: where the two paths meet.
@@ -194,7 +195,7 @@ def land_table(
     columns = ", ".join(raw_columns(table.section.name))
     copy_sql = f"copy {RAW_TABLES[table.section.name]} ({columns}) from stdin"
     if table.csv_source is not None and columnar.suits(table, header is not None):
-        landing = TableLanding(judgements, table, file_id, header)
+        landing = TableLanding(judgements, table, file_id, file_name, header)
         try:
             with conn.transaction():
                 chunks = columnar.csv_chunks(landing, table.csv_source)
@@ -204,75 +205,6 @@ def land_table(
         else:
             table.release_rows()
             return landing
-    landing = TableLanding(judgements, table, file_id, header)
+    landing = TableLanding(judgements, table, file_id, file_name, header)
     copy_chunks(conn, copy_sql, rows.copy_text_chunks(landing))
     return landing
-
-
-def _quarantine(
-    conn: psycopg.Connection,
-    file_id: int,
-    file_name: str,
-    problems: list[Problem],
-    stray: list[StrayCell],
-) -> None:
-    entries = [
-        (
-            file_id,
-            file_name,
-            p.sheet,
-            p.row_number,
-            p.column,
-            p.value_text,
-            p.code,
-            p.reason_en,
-            p.reason_vi,
-            p.row_values,
-        )
-        for p in problems
-    ]
-    entries += [
-        (
-            file_id,
-            file_name,
-            s.sheet,
-            s.row_number,
-            s.column,
-            s.value,
-            s.code,
-            STRAY_REASONS[s.code][0],
-            STRAY_REASONS[s.code][1],
-            None,
-        )
-        for s in stray
-    ]
-    lines = ("\t".join(map(copy_field, entry)) for entry in entries)
-    copy_lines(conn, "audit.quarantine", QUARANTINE_COLUMNS, lines)
-
-
-STRAY_REASONS = {
-    "unknown_column": (
-        "this column is not part of the submission format; its values were not loaded",
-        "cột này không thuộc mẫu báo cáo; giá trị trong cột chưa được nạp",
-    ),
-    "duplicate_column": (
-        "this column repeats an earlier column of the same name; only the first was loaded",
-        "cột này trùng tên với một cột trước đó; chỉ cột đầu tiên được nạp",
-    ),
-    "unknown_sheet": (
-        "this sheet is not part of the submission format; its rows were not loaded",
-        "trang tính này không thuộc mẫu báo cáo; các dòng chưa được nạp",
-    ),
-    "unknown_row": (
-        "this row of the general-information sheet has no known label; it was not loaded",
-        "dòng này trong trang thông tin chung không có nhãn hợp lệ; chưa được nạp",
-    ),
-    "unknown_section": (
-        "this part of the JSON document is not in the format; it was not loaded",
-        "phần này của tệp JSON không thuộc mẫu báo cáo; chưa được nạp",
-    ),
-    "not_an_object": (
-        "this list item is not an object; it was not loaded",
-        "phần tử này không phải một đối tượng; chưa được nạp",
-    ),
-}

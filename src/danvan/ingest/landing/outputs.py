@@ -63,6 +63,8 @@ class Output:
     columns: tuple[str, ...]
     build: Build | None = None  # None: the one input as it is typed
     uses_identity: bool = False
+    # inputs another output already judges and reports (a figure's catalogue code)
+    borrowed: tuple[str, ...] = ()
 
 
 def _as_is(name: str, column: str | None = None) -> Output:
@@ -113,12 +115,28 @@ def _recognition_level(
     return (level,)
 
 
-def _quantity(value_column: str, with_unit: bool) -> Build:
+def _measured(list_name: str, code_column: str, value_column: str, with_units: bool) -> Build:
+    """A figure of its catalogue entry (the row's indicator, contribution type or activity):
+    converted to the entry's unit, bounded, and with units: the unit and what was sent."""
+
     def build(
         cells: CellJudge, identity: SubmissionIdentity | None, values: dict[str, Any]
     ) -> Values:
-        value, unit, qualifier = cells.quantity(values[value_column], values.get("unit"))
-        return (value, unit, qualifier) if with_unit else (value, qualifier)
+        unit = values.get("unit")
+        try:
+            measured = cells.measure(list_name, values[code_column], values[value_column], unit)
+        except CellError as error:  # the cell the sender must correct
+            wrong_unit = error.code == "unit_not_allowed" and unit is not None
+            raise error.at("unit" if wrong_unit else value_column) from error
+        if not with_units:
+            return measured.value, measured.qualifier
+        return (
+            measured.value,
+            measured.unit,
+            measured.qualifier,
+            measured.value_sent,
+            measured.unit_sent,
+        )
 
     return build
 
@@ -148,7 +166,10 @@ SECTION_OUTPUTS: dict[str, tuple[Output, ...]] = {
         MODEL_REFERENCE,
         _as_is("indicator", "indicator_code"),
         Output(
-            ("value", "unit"), ("value", "unit_code", "value_qualifier"), _quantity("value", True)
+            ("indicator", "value", "unit"),
+            ("value", "unit_code", "value_qualifier", "value_sent", "unit_code_sent"),
+            _measured("indicator", "indicator", "value", with_units=True),
+            borrowed=("indicator",),
         ),
     ),
     CONTRIBUTIONS.name: (
@@ -156,14 +177,20 @@ SECTION_OUTPUTS: dict[str, tuple[Output, ...]] = {
         _as_is("contribution_type", "contribution_type_code"),
         _as_is("source", "contribution_source_code"),
         Output(
-            ("amount", "unit"),
-            ("amount", "unit_code", "amount_qualifier"),
-            _quantity("amount", True),
+            ("contribution_type", "amount", "unit"),
+            ("amount", "unit_code", "amount_qualifier", "amount_sent", "unit_code_sent"),
+            _measured("contribution_type", "contribution_type", "amount", with_units=True),
+            borrowed=("contribution_type",),
         ),
     ),
     ACTIVITIES.name: (
         _as_is("activity", "activity_code"),
-        Output(("value",), ("value", "value_qualifier"), _quantity("value", False)),
+        Output(
+            ("activity", "value"),
+            ("value", "value_qualifier"),
+            _measured("activity", "activity", "value", with_units=False),
+            borrowed=("activity",),
+        ),
     ),
 }
 RAW_TABLES = {
@@ -334,12 +361,15 @@ class Judgements:
         cells = cast(tuple[Cell, ...], key) if len(columns) > 1 else (cast(Cell, key),)
         values: dict[str, Any] = {}
         errors: list[CellError] = []
+        invalid = False
         for column, cell in zip(columns, cells, strict=True):
             try:
                 values[column.name] = self.cells.cell(column, cell)
             except CellError as error:
-                errors.append(error.at(column.name))
-        if errors:
+                if column.name not in output.borrowed:
+                    errors.append(error.at(column.name))
+                invalid = True
+        if invalid:  # the row is quarantined; its borrowed input's error is reported once
             return Invalid(tuple(errors))
         try:
             return output.build(self.cells, identity, values)

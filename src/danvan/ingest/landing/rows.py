@@ -111,13 +111,13 @@ def _placed(landing: TableLanding, number: int, row: Cells) -> list[Any]:
     width = len(table.columns)
     for position in range(width, len(row)):
         if not is_blank(row[position]):
-            landing.stray.append(
+            landing.problems.add_stray(
                 landing.stray_cell(number, position, row[position], "unknown_column")
             )
     values = list(row[:width]) + [None] * (width - len(row))
     for position, code in table.unplaced.items():
         if not is_blank(values[position]):
-            landing.stray.append(landing.stray_cell(number, position, values[position], code))
+            landing.problems.add_stray(landing.stray_cell(number, position, values[position], code))
     return values
 
 

@@ -23,6 +23,7 @@ from danvan.ingest.landing.cells import (
     row_json,
 )
 from danvan.ingest.landing.outputs import Judgements
+from danvan.ingest.landing.problem_log import ProblemLog
 from danvan.ingest.readers.contents import Cell, SheetRow, StrayCell, Table, excerpt, is_blank
 
 # A submission named by a row, with its identity's COPY text.
@@ -38,6 +39,7 @@ class TableLanding:
         judgements: Judgements,
         table: Table,
         file_id: int,
+        file_name: str,
         header: SubmissionIdentity | Invalid[Problem] | None,
     ) -> None:
         """``header``: the file's submission, its problems, or None when rows carry their own."""
@@ -46,8 +48,7 @@ class TableLanding:
         self.file_id = file_id
         self.header = header
         self.loaded = 0
-        self.problems: list[Problem] = []
-        self.stray: list[StrayCell] = []
+        self.problems = ProblemLog(file_id, file_name)  # and the stray cells
         # Each submission named by the rows, with where it is first met.
         self.identities: dict[tuple[object, ...], tuple[SubmissionIdentity, str, int]] = {}
         # Identity cells of CSV rows -> the submission they name, or its problems.
@@ -104,10 +105,10 @@ class TableLanding:
         row_values = row_json(sent)
         for error in errors:
             if isinstance(error, Problem):
-                self.problems.append(replace(error, row_number=number, row_values=row_values))
+                self.problems.add(replace(error, row_number=number, row_values=row_values))
                 continue
             value = values[columns.index(error.column)] if error.column in columns else None
-            self.problems.append(
+            self.problems.add(
                 problem_at(self.table.sheet, number, error.column, value, error, row_values)
             )
 

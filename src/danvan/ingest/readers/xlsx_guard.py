@@ -40,6 +40,21 @@ XML_PROLOGUE_BYTES = 1 << 16
 _CHUNK = 1 << 20
 
 
+# An encrypted .xlsx is an OLE container holding this stream (its name in UTF-16).
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def _is_encrypted(path: Path) -> bool:
+    """Whether an OLE container is a password-protected workbook rather than an old .xls."""
+    tail = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            if ENCRYPTED_PACKAGE in tail + chunk:
+                return True
+            tail = chunk[-len(ENCRYPTED_PACKAGE) :]
+    return False
+
+
 class CheckedWorkbook:
     """A workbook's zip container, checked part by part before calamine reads the part.
 
@@ -51,6 +66,14 @@ class CheckedWorkbook:
     def __init__(self, path: Path) -> None:
         with path.open("rb") as handle:
             magic = handle.read(8)
+        if magic.startswith(b"\xd0\xcf\x11\xe0") and _is_encrypted(path):
+            raise FileRejected(
+                "password_protected",
+                "the workbook is protected by a password, so it cannot be read; save it again "
+                "without a password (File › Info › Protect Workbook › Encrypt with Password)",
+                "bảng tính được đặt mật khẩu nên không đọc được; hãy lưu lại không có mật khẩu "
+                "(Tệp › Thông tin › Bảo vệ sổ làm việc › Mã hóa bằng mật khẩu)",
+            )
         if magic.startswith(b"\xd0\xcf\x11\xe0"):
             raise FileRejected(
                 "not_xlsx",

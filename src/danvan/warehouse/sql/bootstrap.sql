@@ -91,8 +91,16 @@ create table if not exists raw.indicator_values (
     value numeric not null,
     unit_code text,
     value_qualifier text,
+    value_sent numeric,
+    unit_code_sent text,
     primary key (file_id, sheet, row_number)
 );
+-- value and unit_code: in the indicator's canonical unit (converted at landing, the only
+-- place a figure is converted); value_sent and unit_code_sent: as written (no unit written:
+-- the canonical one).
+alter table raw.indicator_values
+    add column if not exists value_sent numeric,
+    add column if not exists unit_code_sent text;
 
 create table if not exists raw.contributions (
     file_id bigint not null,
@@ -109,8 +117,14 @@ create table if not exists raw.contributions (
     amount numeric not null,
     unit_code text,
     amount_qualifier text,
+    amount_sent numeric,
+    unit_code_sent text,
     primary key (file_id, sheet, row_number)
 );
+-- amount and unit_code: in the contribution type's canonical unit; *_sent: as written.
+alter table raw.contributions
+    add column if not exists amount_sent numeric,
+    add column if not exists unit_code_sent text;
 
 create table if not exists raw.unit_activities (
     file_id bigint not null,

@@ -174,3 +174,7 @@ comment on table audit.deliveries is 'Every file taken from the inbox: which raw
 
 alter table audit.holds add column if not exists column_header text;
 comment on column audit.holds.column_header is 'The column as the form shows it to the sender (its Vietnamese header).';
+alter table audit.deliveries
+    add column if not exists reason_en text,
+    add column if not exists reason_vi text;
+comment on column audit.deliveries.reason_en is 'Why an entry that never reached raw.files was refused (a link, an unreadable file).';

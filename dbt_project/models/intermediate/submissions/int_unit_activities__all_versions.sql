@@ -14,5 +14,5 @@ from {{ ref('stg_submissions__unit_activities') }} as sent
 left join {{ ref('ref_activities') }} as activity
     on sent.activity_code = activity.activity_code
 {% if is_incremental() %}
-    where sent.file_id in ({{ files_not_yet_converted(this) }})
+    where sent.file_id in ({{ files_not_yet_read(this) }})
 {% endif %}
