@@ -181,3 +181,21 @@ def test_rows_describing_one_report_differently_are_quarantined(land_both_ways, 
     ((_, _, _, row, column, value, code, reason_en, _, _),) = by_rows["quarantine"]
     assert (row, column, value, code) == (4, "submitter", "Trần Thị B", "conflicting_submission")
     assert "row 2" in reason_en
+
+
+def test_a_models_export_without_optional_columns_lands_alike(land_both_ways, tmp_path):
+    # GIVEN a models export that leaves out the optional topic and host commune columns
+    path = tmp_path / "export.models.csv"
+    path.write_text(
+        "reporting_unit_name,reporting_unit_level,province,period,submitted_on,"
+        "model_code,model_name,field,lead_organizations\n"
+        "Xã Trà Ka,xã,Quảng Nam,Năm 2023,16/01/2024,TK-1,Trồng nghệ đen,kinh tế,"
+        "Mặt trận; Hội Phụ nữ\n",
+        encoding="utf-8",
+    )
+    # WHEN it lands through both paths
+    by_rows, by_columns, read_by_arrow = land_both_ways(path)
+    # THEN Arrow read it, and the absent columns land empty in both, nothing shifted
+    assert read_by_arrow == [path.name]
+    assert by_columns == by_rows
+    assert len(by_rows["raw.models"]) == 1 and not by_rows["quarantine"]

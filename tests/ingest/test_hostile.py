@@ -5,7 +5,6 @@ The large files are generated at test time in a temporary directory.
 
 from __future__ import annotations
 
-import random
 import zipfile
 from pathlib import Path
 
@@ -14,153 +13,12 @@ import pytest
 from danvan.ingest.format.writers import write_csv, write_json, write_workbook
 from danvan.ingest.readers import read_submission_file
 from danvan.ingest.readers.contents import FileRejected
-from tests.ingest.support import (
-    CONTENT_TYPES,
-    fetch,
+from danvan.synthetic.hostile import (
+    CASES,
     hand_made_workbook,
-    land,
     sheet_xml,
-    submission,
 )
-
-MB = 1 << 20
-CSV_HEADER = "reporting_unit_name,reporting_unit_level,province,period,submitted_on,model_code,indicator,value\n"
-CSV_ROW_START = "Xã Trà Ka,xã,Quảng Nam,Năm 2023,15/01/2024,TK-1,patrols,"
-
-
-def zip_bomb(directory: Path) -> Path:
-    """A workbook whose sheet is 600 MiB of spaces, compressed to well under 1 MiB."""
-    path = directory / "bomb.xlsx"
-    hand_made_workbook(path, sheet_xml(""))
-    with (
-        zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive,
-        archive.open("xl/worksheets/sheet2.xml", "w") as member,
-    ):
-        for _ in range(600):
-            member.write(b" " * MB)
-    return path
-
-
-def billion_laughs(directory: Path) -> Path:
-    """Nested XML entities that expand to a billion 'lol's in a parser that expands them."""
-    entities = '<!ENTITY lol0 "lol">' + "".join(
-        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)
-    )
-    return hand_made_workbook(
-        directory / "laughs.xlsx",
-        sheet_xml('<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'),
-        workbook_prologue=f'<?xml version="1.0"?><!DOCTYPE lolz [{entities}]>',
-    )
-
-
-def _file(path: Path, content: bytes) -> Path:
-    path.write_bytes(content)
-    return path
-
-
-def renamed_pdf(directory: Path) -> Path:
-    return _file(directory / "report.xlsx", b"%PDF-1.4\n" + random.Random(1).randbytes(4096))
-
-
-def renamed_xls(directory: Path) -> Path:
-    return _file(directory / "old-excel.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
-
-
-def renamed_docx(directory: Path) -> Path:
-    path = directory / "letter.xlsx"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
-        archive.writestr("word/document.xml", "<document/>")
-    return path
-
-
-def truncated_workbook(directory: Path) -> Path:
-    path = write_workbook(submission(), directory / "cut.xlsx")
-    path.write_bytes(path.read_bytes()[:3000])
-    return path
-
-
-def far_cell(directory: Path) -> Path:
-    """A1 and XFD1048576: a reader holding the sheet as a grid would need 17 billion cells."""
-    return hand_made_workbook(
-        directory / "far.xlsx",
-        sheet_xml(
-            '<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>'
-            '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>y</t></is></c></row>'
-        ),
-    )
-
-
-def wide_row_without_refs(directory: Path) -> Path:
-    """16,384 cells without a position on row 900,000: as far, said without any cell ref."""
-    return hand_made_workbook(
-        directory / "wide.xlsx",
-        sheet_xml(
-            '<row r="1"><c t="inlineStr"><is><t>x</t></is></c></row>'
-            f'<row r="900000">{"<c/>" * 16384}</row>'
-        ),
-    )
-
-
-def _with_100_mib_cell(path: Path, before: str, mebibyte: str, after: str) -> Path:
-    with path.open("w", encoding="utf-8") as handle:
-        handle.write(before)
-        for _ in range(100):
-            handle.write(mebibyte)
-        handle.write(after)
-    return path
-
-
-def huge_csv_cell(directory: Path) -> Path:
-    """A 100 MiB cell on one line."""
-    return _with_100_mib_cell(
-        directory / "huge.indicators.csv", CSV_HEADER + CSV_ROW_START, "9" * MB, "\n"
-    )
-
-
-def huge_multiline_csv_cell(directory: Path) -> Path:
-    """A 100 MiB quoted cell spread over a million short lines."""
-    return _with_100_mib_cell(
-        directory / "tall.indicators.csv",
-        CSV_HEADER + CSV_ROW_START + '"',
-        ("9" * 99 + "\n") * (MB // 100),
-        '"\n',
-    )
-
-
-def huge_json_string(directory: Path) -> Path:
-    return _with_100_mib_cell(
-        directory / "huge.json", '{"submission": {"notes": "', "x" * MB, '"}}'
-    )
-
-
-def deep_json(directory: Path) -> Path:
-    return _file(
-        directory / "deep.json",
-        b'{"submission": {}, "models": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
-    )
-
-
-def binary_junk_csv(directory: Path) -> Path:
-    return _file(directory / "junk.indicators.csv", random.Random(2).randbytes(100_000))
-
-
-def binary_junk_json(directory: Path) -> Path:
-    return _file(directory / "junk.json", b"\xff\xfe\x00" + random.Random(3).randbytes(100_000))
-
-
-def windows_1258_csv(directory: Path) -> Path:
-    """A CSV saved in the legacy Vietnamese Windows code page."""
-    return _file(
-        directory / "legacy.indicators.csv",
-        (CSV_HEADER + CSV_ROW_START + "3\n").encode("cp1258", "replace"),
-    )
-
-
-def utf16_csv_without_bom(directory: Path) -> Path:
-    return _file(
-        directory / "utf16.indicators.csv", (CSV_HEADER + CSV_ROW_START + "3\n").encode("utf-16-le")
-    )
+from tests.ingest.support import fetch, land, submission
 
 
 def read_everything(path: Path):
@@ -172,23 +30,11 @@ def read_everything(path: Path):
     return contents
 
 
+# The corpus's files refused whole by the readers.
 HOSTILE = {
-    zip_bomb: "zip_bomb",
-    billion_laughs: "xml_entities",
-    renamed_pdf: "not_xlsx",
-    renamed_xls: "not_xlsx",
-    renamed_docx: "not_xlsx",
-    truncated_workbook: "not_xlsx",
-    far_cell: "sheet_too_large",
-    wide_row_without_refs: "sheet_too_large",
-    huge_csv_cell: "line_too_long",
-    huge_multiline_csv_cell: "cell_too_large",
-    huge_json_string: "file_too_large",
-    deep_json: "invalid_json",
-    binary_junk_csv: "binary_content",
-    binary_junk_json: "not_utf8",
-    windows_1258_csv: "not_utf8",
-    utf16_csv_without_bom: "binary_content",
+    case.build: case.code
+    for case in CASES
+    if case.fate == "rejected" and case.code not in ("unsupported_type", "password_protected")
 }
 
 

@@ -17,8 +17,8 @@ import sqlalchemy
 from psycopg.conninfo import conninfo_to_dict
 
 from danvan.publication.access import EVERY_PROVINCE, add_reader, remove_reader
-from danvan.synthetic.samples import copy_samples
 from danvan.settings import Settings
+from danvan.synthetic.samples import copy_samples
 from tests.conftest import Server, with_database
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e]

@@ -25,7 +25,6 @@ from danvan.gate.review import SubmissionFilter, decide, list_submissions
 from danvan.ingest.format.writers import write_csv, write_json
 from danvan.pipeline import NightlySummary, PipelineFailed
 from danvan.quality.suites import load_suites
-from danvan.synthetic.samples import copy_samples
 from danvan.settings import Settings
 from danvan.synthetic.samples import copy_samples
 from tests.quality.checksums import schema_checksums

@@ -80,6 +80,9 @@ ORGANIZATION_SEPARATORS = re.compile(r"[;|,\n]+")
 HEADER_CELLS_CACHED = 100_000
 E = TypeVar("E")
 # Header cells in the order their problems are reported.
+# Whole-number cells (households, members) count people: never negative, never more
+# than live in the country.
+MAX_COUNT = 200_000_000
 IDENTITY_READ_ORDER = (
     "reporting_unit_level",
     "period",
@@ -373,6 +376,12 @@ class CellJudge:
                 "not_integer",
                 f"'{cell_text(value)}' is not a whole number",
                 f"'{cell_text(value)}' không phải số nguyên",
+            )
+        if kind is Kind.INTEGER and not 0 <= number <= MAX_COUNT:
+            raise CellError(
+                "count_out_of_range",
+                f"'{cell_text(value)}' is not a count of households or people (0 to {MAX_COUNT:,})",
+                f"'{cell_text(value)}' không phải số hộ hay số người hợp lệ (0 đến {MAX_COUNT:,})",
             )
         if kind is Kind.YEAR and not 1945 <= number <= 2100:
             raise CellError(

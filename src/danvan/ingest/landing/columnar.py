@@ -194,7 +194,12 @@ def _output_columns(
     if output.uses_identity:
         arrays.insert(0, submission_ids)
     ids, firsts = _distinct(arrays, size)
-    present = iter(zip(*(array.take(firsts).to_pylist() for array in arrays), strict=True))
+    # An output whose columns are all absent has one combination: nothing sent.
+    present = (
+        zip(*(array.take(firsts).to_pylist() for array in arrays), strict=True)
+        if arrays
+        else iter([()] * len(firsts))
+    )
     judgements: list[tuple[str | None, ...]] = []
     invalid: dict[int, tuple[CellError, ...]] = {}
     for index, combination in enumerate(present):

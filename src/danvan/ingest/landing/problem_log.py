@@ -81,8 +81,10 @@ class ProblemLog:
         self.entries += 1
 
     def lines(self) -> Iterator[str]:
+        """The quarantine lines, without their line ends (as ``copy_lines`` takes them)."""
         self._spool.seek(0)
-        yield from self._spool
+        for line in self._spool:
+            yield line[:-1]
 
     def close(self) -> None:
         self._spool.close()
