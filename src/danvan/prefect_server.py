@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from danvan.state import exclusive_lock, write_private
 
@@ -95,7 +96,7 @@ class PrefectServer:
 
     # -- internals -------------------------------------------------------------
 
-    def _spawn(self) -> subprocess.Popen:
+    def _spawn(self) -> subprocess.Popen[bytes]:
         environment = {
             key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")
         }
@@ -141,9 +142,10 @@ class PrefectServer:
             time.sleep(0.5)
         return PrefectServerStatus(True, pid, port, self.log_file)
 
-    def _state(self) -> dict | None:
+    def _state(self) -> dict[str, Any] | None:
         try:
-            return json.loads(self.state_file.read_text(encoding="utf-8"))
+            state: dict[str, Any] = json.loads(self.state_file.read_text(encoding="utf-8"))
+            return state
         except FileNotFoundError:
             return None
 
@@ -173,7 +175,8 @@ def _is_server(pid: int) -> bool:
 def _healthy(port: int) -> bool:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=5) as answer:
-            return answer.status == 200
+            healthy: bool = answer.status == 200
+            return healthy
     except (urllib.error.URLError, OSError):
         return False
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from danvan.feedback import FEEDBACK_SUFFIX
 from danvan.gate.review import SubmissionFilter, decide, list_submissions
 from danvan.ingest.format.writers import write_csv, write_json
+from danvan.ingest.inbox import FEEDBACK_SUFFIX
 from danvan.pipeline import NightlySummary, PipelineFailed
 from danvan.quality.suites import load_suites
 from danvan.settings import Settings

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from danvan.report.data import NATION, Publication, ReportData, read_report_data
@@ -137,9 +138,7 @@ def _publication_lines(data: ReportData, built_at: datetime) -> tuple[str, str]:
     )
 
 
-def _templates():
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
+def _templates() -> Environment:
     return Environment(
         loader=PackageLoader("danvan.report", "templates"),
         autoescape=select_autoescape(default=True),
@@ -148,7 +147,7 @@ def _templates():
     )
 
 
-def _write_report_list(out_dir: Path, environment) -> None:
+def _write_report_list(out_dir: Path, environment: Environment) -> None:
     """out_dir/index.html: every report kept here, newest first."""
     reports = []
     for manifest in out_dir.glob(f"*/{MANIFEST}"):

@@ -151,7 +151,9 @@ def _bars(
     return out, base_y - y0 + below
 
 
-def _category_labels(out: list[str], categories, x0: float, band: float, base_y: float) -> float:
+def _category_labels(
+    out: list[str], categories: Sequence[str], x0: float, band: float, base_y: float
+) -> float:
     """Labels under the bars, turned 45° when they do not fit; returns the room they take."""
     if _rotated(categories, band):
         for i, category in enumerate(categories):
@@ -199,7 +201,13 @@ def bar_chart(
     return _svg(chart_id, description, height + 6, out)
 
 
-def _ranked(chart_id, description, categories, series, label) -> str:
+def _ranked(
+    chart_id: str,
+    description: str,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    label: Callable[[float], str],
+) -> str:
     """Horizontal bars, one row a category (a province), groups side by side in the row."""
     groups = sorted({s.group for s in series})
     row = 14.0 + 8.0 * len(groups)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
+from psycopg import Cursor
 from psycopg.rows import namedtuple_row
 
 from danvan.report.guide import guide_queries
@@ -131,11 +132,12 @@ def read_report_data(url: str, publication: Publication | None) -> ReportData:
             )
 
 
-def _exists(cursor, table: str) -> bool:
-    return cursor.execute("select to_regclass(%s) is not null as found", [table]).fetchone()[0]
+def _exists(cursor: Cursor[Any], table: str) -> bool:
+    found = cursor.execute("select to_regclass(%s) is not null", [table]).fetchone()
+    return found is not None and bool(found[0])
 
 
-def _latest_publication(cursor) -> Publication | None:
+def _latest_publication(cursor: Cursor[Any]) -> Publication | None:
     found = cursor.execute(
         f"""select publication_id, published_at from {PUBLICATION_TABLE}
             order by publication_id desc limit 1"""
@@ -150,5 +152,5 @@ def _by_area(rows: list[Any]) -> dict[str | None, list[Any]]:
     return dict(grouped)
 
 
-def _named(cursor, sql: str) -> dict[str, Named]:
+def _named(cursor: Cursor[Any], sql: str) -> dict[str, Named]:
     return {code: Named(*rest) for code, *rest in cursor.execute(sql).fetchall()}

@@ -37,8 +37,8 @@ def _face(file_name: str) -> Path:
 @cache
 def font_face_css() -> str:
     """@font-face rules with the subset faces as data: URLs (computed once per process)."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+    from fontTools import subset  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     rules = []
     for weight, file_name in _FACES.items():

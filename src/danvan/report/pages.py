@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from markupsafe import Markup
 
@@ -75,14 +76,14 @@ def page_file(area: str) -> str:
 
 
 def _level(code: str | None) -> str:
-    return LEVELS.get(code, (code or "", "", code or ""))[0]
+    return LEVELS.get(code or "", (code or "", "", code or ""))[0]
 
 
 def _svg(svg: str) -> Markup:
     return Markup(svg)  # written by charts, every text in it escaped there
 
 
-def _count(value) -> str:
+def _count(value: int | float | Decimal | None) -> str:
     return vi_number(value or 0)
 
 
@@ -129,7 +130,7 @@ def key_figures(data: ReportData, area: str) -> list[KeyFigure]:
     return [KeyFigure(key, vi, en, value, vi_number(value)) for key, vi, en, value in figures]
 
 
-def _listed(data: ReportData, query_id: str, area: str) -> list:
+def _listed(data: ReportData, query_id: str, area: str) -> list[Any]:
     """Rows of a list kept by province (missing reports, rejected rows): all of them for VN."""
     rows = data.rows[query_id]
     if area == NATION:
@@ -137,11 +138,11 @@ def _listed(data: ReportData, query_id: str, area: str) -> list:
     return rows.get(area, [])
 
 
-def _quarantined(data: ReportData, area: str) -> list:
+def _quarantined(data: ReportData, area: str) -> list[Any]:
     return _listed(data, "report-quarantined-rows", area)
 
 
-def _held(data: ReportData, area: str) -> list:
+def _held(data: ReportData, area: str) -> list[Any]:
     return _listed(data, "report-held-submissions", area)
 
 
@@ -152,7 +153,7 @@ def _field_order(data: ReportData) -> list[str]:
     return sorted(data.fields, key=lambda code: data.fields[code].sort_order)
 
 
-def _models_series(data: ReportData, counts: dict, keys: Sequence) -> list[Series]:
+def _models_series(data: ReportData, counts: dict[Any, int], keys: Sequence[Any]) -> list[Series]:
     """One stacked series per field (new models), and the replicas on top."""
     series = [
         Series(
@@ -178,7 +179,7 @@ def _models_table_columns(data: ReportData, first: Column) -> list[Column]:
     ]
 
 
-def _models_table_row(data: ReportData, counts: dict, key) -> list[str]:
+def _models_table_row(data: ReportData, counts: dict[Any, int], key: Any) -> list[str]:
     new = [counts.get((key, code, False), 0) for code in _field_order(data)]
     replicas = sum(counts.get((key, code, True), 0) for code in data.fields)
     return [*map(_count, new), _count(replicas), _count(sum(new) + replicas)]
@@ -186,8 +187,8 @@ def _models_table_row(data: ReportData, counts: dict, key) -> list[str]:
 
 def models_by_province(data: ReportData) -> Section:
     """The country page's ranking of provinces (a ranked chart stands in for a map)."""
-    counts: dict = defaultdict(int)
-    totals: dict = defaultdict(int)
+    counts: dict[Any, Any] = defaultdict(int)
+    totals: dict[Any, Any] = defaultdict(int)
     for area in data.areas_with("report-models-by-province"):
         for row in data.of("report-models-by-province", area):
             counts[(area, row.field_code, row.is_replica)] += row.models
@@ -238,7 +239,7 @@ def _province_link(data: ReportData, area: str) -> Markup:
 
 def _as_reported_table(data: ReportData, area: str | None, *, folded: bool) -> Table:
     areas = [area] if area else data.areas_with("report-models-as-reported")
-    rows = []
+    rows: list[list[str | Markup]] = []
     for one in areas:
         for row in data.of("report-models-as-reported", one):
             old = (
@@ -246,7 +247,12 @@ def _as_reported_table(data: ReportData, area: str | None, *, folded: bool) -> T
                 or "Cơ quan báo cáo theo bản đồ mới — agencies (today's map)"
             )
             rows.append(
-                [data.provinces.get(one, one), old, _count(row.models), _count(row.replicas)]
+                [
+                    data.provinces.get(one, one) if one else "",
+                    old,
+                    _count(row.models),
+                    _count(row.replicas),
+                ]
             )
     return Table(
         "Theo bản đồ 63 tỉnh lúc báo cáo",
@@ -263,7 +269,7 @@ def _as_reported_table(data: ReportData, area: str | None, *, folded: bool) -> T
 
 
 def models_by_year(data: ReportData, area: str) -> Section:
-    counts: dict = defaultdict(int)
+    counts: dict[Any, Any] = defaultdict(int)
     for row in data.of("report-models-by-year", area):
         counts[(row.start_year, row.field_code, row.is_replica)] += row.models
     years = sorted({year for year, _field, _replica in counts})
@@ -303,7 +309,7 @@ def models_by_year(data: ReportData, area: str) -> Section:
 
 
 def recognitions(data: ReportData, area: str) -> Section:
-    counts: dict = defaultdict(int)
+    counts: dict[Any, Any] = defaultdict(int)
     for row in data.of("report-recognitions", area):
         counts[(row.event_year, row.event_type, row.recognition_level)] += row.models
     years = sorted({year for year, _type, _level in counts})
@@ -415,7 +421,7 @@ def recognitions(data: ReportData, area: str) -> Section:
 def _period_order(data: ReportData, codes: Iterable[str]) -> list[str]:
     """Years first, then terms, each in time order: a term is never added to its years."""
 
-    def key(code: str):
+    def key(code: str) -> tuple[Any, ...]:
         period = data.periods.get(code)
         if period is None:
             return (2, code)
@@ -460,7 +466,7 @@ def indicators(data: ReportData, area: str) -> Section:
     if not rows:
         section.empty = True
         return section
-    by_indicator: dict = defaultdict(dict)
+    by_indicator: dict[Any, Any] = defaultdict(dict)
     for row in rows:
         by_indicator[row.indicator_code][(row.period_code, row.reporting_unit_level)] = row
     panels = []
@@ -530,7 +536,7 @@ def contributions(data: ReportData, area: str) -> Section:
     if not rows:
         section.empty = True
         return section
-    by_type: dict = defaultdict(lambda: defaultdict(dict))
+    by_type: dict[Any, Any] = defaultdict(lambda: defaultdict(dict))
     for row in rows:
         category = (row.period_code, row.reporting_unit_level)
         by_type[row.contribution_type_code][row.contribution_source_code][category] = row.amount
@@ -677,7 +683,7 @@ def targets(data: ReportData, area: str) -> Section:
     if not rows:
         section.empty = True
         return section
-    by_target: dict = defaultdict(dict)
+    by_target: dict[Any, Any] = defaultdict(dict)
     for row in rows:
         by_target[row.target_code][row.period_code] = row
     panels = []
