@@ -31,7 +31,7 @@ from danvan.transform import (
     project_fingerprint,
     run_dbt,
 )
-from danvan.warehouse.db import connect
+from danvan.warehouse.db import analyze_changed, connect
 
 # The schema each layer a rule names is checked in: marts before they are published.
 CHECKED_SCHEMAS = {
@@ -43,6 +43,8 @@ CHECKED_SCHEMAS = {
     "published": "marts",
     "pipeline": "audit",
 }
+# What landing writes: the gate queries it right after.
+LANDED_SCHEMAS = ["raw", "audit"]
 BUILD_CHECKS = (Severity.REJECT_ROW, Severity.BLOCK_PUBLICATION, Severity.WARN)
 FULL_BUILD = ["build", "--exclude", "resource_type:seed", "staging", "--full-refresh"]
 Log = Callable[[str], None]
@@ -80,7 +82,8 @@ def prepare_reference(
 
 
 def admit_submissions(settings: Settings, url: str, run_id: uuid.UUID) -> GateReport:
-    """Hold or approve every landed submission."""
+    """Hold or approve every landed submission (on fresh statistics of what landed)."""
+    analyze_changed(url, LANDED_SCHEMAS)
     suites = load_suites(settings.expectations_dir)
     with connect(url) as conn:
         return admit(conn, rule_scope(settings, conn, run_id), suites, settings.approval_levels)

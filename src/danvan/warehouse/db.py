@@ -39,3 +39,25 @@ def pipeline_lock(url: str) -> Iterator[psycopg.Connection]:
             yield conn
         finally:
             conn.execute("select pg_advisory_unlock(%s)", [PIPELINE_LOCK_ID])
+
+
+# PostgreSQL plans badly on tables whose statistics are stale (autovacuum may analyse a
+# freshly landed table only minutes later): analyse a table when a tenth of it changed.
+STALE_TABLES_SQL = """
+select format('%%I.%%I', stats.schemaname, stats.relname)
+from pg_stat_user_tables as stats
+join pg_class as class on class.oid = stats.relid
+where stats.schemaname = any(%s)
+    and (stats.last_analyze is null and stats.last_autoanalyze is null
+         or stats.n_mod_since_analyze > 0.1 * greatest(class.reltuples, 1000))
+order by 1
+"""
+
+
+def analyze_changed(url: str, schemas: list[str]) -> list[str]:
+    """ANALYZE the tables of these schemas whose statistics are stale; the tables analysed."""
+    with connect(url, autocommit=True) as conn:
+        stale = [name for (name,) in conn.execute(STALE_TABLES_SQL, [schemas]).fetchall()]
+        for name in stale:
+            conn.execute(f"analyze {name}")  # a name format() quoted above
+    return stale
