@@ -1,8 +1,9 @@
 """Shared fixtures: real PostgreSQL servers and fresh databases on them.
 
-Database tests run against the embedded PostgreSQL (always) and against
-DANVAN_TEST_DATABASE_URL when it is set. Each test gets its own database,
-dropped afterwards.
+Database tests run against the embedded PostgreSQL (always); those marked
+``external`` also against DANVAN_TEST_DATABASE_URL when it is set (the whole
+night, the analyst guide, province access: what an external warehouse changes).
+Each test gets its own database, dropped afterwards.
 """
 
 from __future__ import annotations
@@ -46,6 +47,20 @@ def free_port() -> int:
                 continue
             return port
     raise RuntimeError(f"no free port in {TEST_PORTS}")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the external server, only the tests marked ``external`` run."""
+    unmarked = {
+        item
+        for item in items
+        if getattr(item, "callspec", None) is not None
+        and item.callspec.params.get("server") == "external"
+        and item.get_closest_marker("external") is None
+    }
+    if unmarked:
+        config.hook.pytest_deselected(items=list(unmarked))
+        items[:] = [item for item in items if item not in unmarked]
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import pytest
 from danvan.ingest.inbox import FEEDBACK_SUFFIX
 from danvan.synthetic.samples import copy_samples
 
-pytestmark = [pytest.mark.database, pytest.mark.e2e]
+pytestmark = [pytest.mark.database, pytest.mark.e2e, pytest.mark.external]
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from danvan.settings import Settings
 from danvan.synthetic.samples import copy_samples
 from tests.conftest import Server, with_database
 
-pytestmark = [pytest.mark.database, pytest.mark.e2e]
+pytestmark = [pytest.mark.database, pytest.mark.e2e, pytest.mark.external]
 
 DA_NANG = "48"
 QUANG_NAM = "49"  # merged into Đà Nẵng on 1 July 2025
