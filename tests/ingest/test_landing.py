@@ -226,3 +226,30 @@ def test_a_file_gone_before_its_turn_is_reported_and_the_batch_goes_on(warehouse
     assert results["gone.json"].status == "rejected"
     assert results["gone.json"].reason.startswith("[unreadable]")
     assert results["good.json"].status == "loaded"
+
+
+def test_a_model_start_may_be_a_month_or_a_year_but_a_report_is_sent_on_a_day(
+    warehouse_url, tmp_path
+):
+    # GIVEN models started in a month, in a year and on a day, in a report sent on a day
+    document = submission()
+    document["models"] = [
+        {"model_code": f"TK-{n}", "model_name": name, "field": "kinh tế", "start_date": start}
+        for n, (name, start) in enumerate(
+            [("Trồng nghệ đen", "T3/2022"), ("Nuôi bò", "2021"), ("Trồng sâm", "05/06/2020")],
+            start=1,
+        )
+    ]
+    # AND the same report claiming to be sent in a year, not on a day
+    sent_in_a_year = write_json(submission(submitted_on="2024"), tmp_path / "nam.json")
+    # WHEN both are landed
+    results = land(warehouse_url, write_json(document, tmp_path / "tra-ka.json"), sent_in_a_year)
+    # THEN each start is its first day
+    assert fetch(
+        warehouse_url, "select model_code, start_date::text from raw.models order by model_code"
+    ) == [("TK-1", "2022-03-01"), ("TK-2", "2021-01-01"), ("TK-3", "2020-06-05")]
+    # AND the report sent "in 2024" is quarantined for its date
+    assert results["nam.json"].rows_loaded == 0
+    assert ("submitted_on", "2024", "invalid_value") in fetch(
+        warehouse_url, "select column_name, value_text, reason_code from audit.quarantine"
+    )

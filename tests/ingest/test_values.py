@@ -12,7 +12,7 @@ import pytest
 
 from danvan.ingest.reference_data import ReferenceData
 from danvan.ingest.values import numbers
-from danvan.ingest.values.dates import parse_date
+from danvan.ingest.values.dates import parse_date, parse_rough_date
 from danvan.ingest.values.errors import ValueParseError
 from danvan.ingest.values.numbers import QUALIFIERS
 from danvan.ingest.values.periods import PERIOD_KINDS, Period, parse_period
@@ -436,6 +436,54 @@ def test_parse_date_never_guesses(value, why):
     assert why in str(caught.value)
     assert "dd/mm/yyyy" in str(caught.value)
     assert caught.value.message_vi
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("05/03/2024", date(2024, 3, 5)),
+        ("3/2024", date(2024, 3, 1)),
+        ("03/2024", date(2024, 3, 1)),
+        ("T3/2024", date(2024, 3, 1)),
+        ("tháng 3/2024", date(2024, 3, 1)),
+        ("Tháng 03 năm 2024", date(2024, 3, 1)),
+        (nfd("Tháng 03 năm 2024"), date(2024, 3, 1)),
+        ("2024-03", date(2024, 3, 1)),
+        ("2024", date(2024, 1, 1)),
+        ("năm 2021", date(2021, 1, 1)),
+        (2021, date(2021, 1, 1)),
+        (2021.0, date(2021, 1, 1)),
+        (45000, date(2023, 3, 15)),  # an Excel serial is still a day
+    ],
+)
+def test_parse_rough_date_takes_a_month_or_a_year_as_its_first_day(value, expected):
+    # GIVEN when a model started, as a day, a month or a year WHEN read THEN its first day
+    assert parse_rough_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("13/2024", "month 13 does not exist"),
+        ("03/25/2024", "never mm/dd"),
+        ("Quý III/2024", "is a quarter, not a day, month or year"),
+        ("1500", "not a year a model can have started in"),
+        ("abc", "unknown date format"),
+    ],
+)
+def test_parse_rough_date_refuses_what_is_no_day_month_or_year(value, why):
+    # GIVEN a value that is no day, month or year WHEN read THEN refused with why and the forms
+    with pytest.raises(ValueParseError) as caught:
+        parse_rough_date(value)
+    assert why in str(caught.value)
+    assert "or a month (3/2024" in str(caught.value)
+    assert "hoặc tháng (3/2024" in caught.value.message_vi
+
+
+def test_a_day_is_not_a_month():
+    # GIVEN a month where a day is required WHEN read as a date THEN it is refused
+    with pytest.raises(ValueParseError, match="unknown date format"):
+        parse_date("3/2024")
 
 
 # --------------------------------------------------------------------------- periods

@@ -33,7 +33,7 @@ from danvan.ingest.readers.contents import (
     is_blank,
 )
 from danvan.ingest.reference_data import ReferenceData
-from danvan.ingest.values.dates import parse_date
+from danvan.ingest.values.dates import parse_date, parse_rough_date
 from danvan.ingest.values.errors import ValueParseError
 from danvan.ingest.values.periods import parse_period
 from danvan.reference.admin_map import UnitMatch, UnitMatchError
@@ -96,6 +96,7 @@ IDENTITY_READ_ORDER = (
     "notes",
 )
 _UNREAD = object()
+PARSED_KINDS = (Kind.NUMBER, Kind.DATE, Kind.ROUGH_DATE, Kind.PERIOD, Kind.INTEGER, Kind.YEAR)
 # Spellings are compared by header_key (case, diacritics and punctuation folded).
 _CHOICE_TABLES: dict[Kind, Mapping[str, str | bool]] = {
     Kind.MAP_VERSION: MAP_VERSIONS,
@@ -356,14 +357,16 @@ class CellJudge:
             )
         if isinstance(value, str):
             _check_text(value)
-        if column.kind in (Kind.NUMBER, Kind.DATE, Kind.PERIOD, Kind.INTEGER, Kind.YEAR):
+        if column.kind in PARSED_KINDS:
             return self._parse_value(column.kind, value)
         return self._resolve(column.kind, cell_text(value).strip())
 
     def _parse_value(self, kind: Kind, value: CellValue) -> Any:
         try:
             if kind is Kind.DATE:
-                return _parse_date_or_year(value)
+                return parse_date(value)
+            if kind is Kind.ROUGH_DATE:
+                return parse_rough_date(value)
             if kind is Kind.PERIOD:
                 return parse_period(cell_text(value))
             if kind is Kind.NUMBER:
@@ -449,13 +452,6 @@ def _check_text(value: str) -> None:
             "the value contains a NUL character or a broken (surrogate) character",
             "giá trị chứa ký tự NUL hoặc ký tự lỗi mã hóa",
         )
-
-
-def _parse_date_or_year(value: CellValue) -> date:
-    text = cell_text(value).strip()
-    if re.fullmatch(r"(19|20)\d\d", text):
-        return date(int(text), 1, 1)
-    return parse_date(value)
 
 
 def problem_at(
