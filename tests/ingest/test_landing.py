@@ -253,3 +253,39 @@ def test_a_model_start_may_be_a_month_or_a_year_but_a_report_is_sent_on_a_day(
     assert ("submitted_on", "2024", "invalid_value") in fetch(
         warehouse_url, "select column_name, value_text, reason_code from audit.quarantine"
     )
+
+
+def test_names_typed_with_a_legacy_font_are_read_back_and_the_file_says_so(warehouse_url, tmp_path):
+    # GIVEN a report whose unit and province were typed with a TCVN3 font and whose model
+    # name with a VNI font
+    document = submission(reporting_unit_name="X· Trµ Ka", province="Qu¶ng Nam")
+    document["models"][0]["model_name"] = "Troàng ngheä ñen"
+    # AND another whose province only looks typed with one
+    suspect = write_json(submission(province="Qu¶ngg Nam"), tmp_path / "suspect.json")
+    # WHEN both are landed
+    results = land(warehouse_url, write_json(document, tmp_path / "tra-ka.json"), suspect)
+    # THEN the first lands as if typed in Unicode
+    assert fetch(
+        warehouse_url,
+        """select s.reporting_unit_code, s.reporting_unit_name_sent, m.model_name
+           from raw.submissions as s join raw.models as m using (file_id)""",
+    ) == [("20932", "Xã Trà Ka", "Trồng nghệ đen")]
+    # AND the file notes both fonts, for its feedback
+    ((note_en, note_vi),) = fetch(
+        warehouse_url,
+        "select note_en, note_vi from raw.files where file_name = 'tra-ka.json'",
+    )
+    assert "TCVN3 (ABC)" in note_en and "VNI" in note_en
+    assert "'X· Trµ Ka' → 'Xã Trà Ka'" in note_vi
+    assert "phông TCVN3 (ABC)" in note_vi
+    assert results["tra-ka.json"].note == note_en
+    # AND the suspect report is quarantined, naming the font
+    ((column, code, reason_vi),) = set(
+        fetch(
+            warehouse_url,
+            """select column_name, reason_code, reason_vi from audit.quarantine
+               where file_name = 'suspect.json' and column_name = 'province'""",
+        )
+    )
+    assert (column, code) == ("province", "legacy_encoding")
+    assert "văn bản gõ bằng phông TCVN3 (ABC)" in reason_vi
