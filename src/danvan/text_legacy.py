@@ -131,13 +131,23 @@ _LEGACY_SYMBOLS = "".join(chr(ch) for ch in _FROM_TCVN3 if not chr(ch).isalpha()
 _WORD_RE = re.compile(rf"(?:[^\W\d_]|[{re.escape(_LEGACY_SYMBOLS)}])+")
 
 
+# Ð/ð (eth) stand in for Đ/đ in some legacy text, as ``danvan.text`` reads them.
+_ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})
+
+
 def _is_syllable(word: str) -> bool:
     """Whether ``word`` is one Vietnamese syllable: at most one tone mark, and letters
     that make an initial, a vowel group and a final."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
+    decomposed = unicodedata.normalize("NFD", word.lower().translate(_ETH))
     tones = sum(ch in _TONE_MARKS for ch in decomposed)
     bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONE_MARKS))
     return tones <= 1 and _SYLLABLE_RE.fullmatch(bare) is not None
+
+
+def _is_word(word: str) -> bool:
+    """Whether ``word`` is a Vietnamese syllable, maybe in guillemets (TCVN3's ô and ằ)."""
+    bare = word.strip("«»")
+    return not bare or _is_syllable(bare)
 
 
 def _words(text: str) -> list[str]:
@@ -152,7 +162,7 @@ def _words(text: str) -> list[str]:
 
 def reads_as_vietnamese(text: str) -> bool:
     """Whether every word of ``text`` with a letter beyond ASCII is a Vietnamese syllable."""
-    return all(map(_is_syllable, _words(unicodedata.normalize("NFC", text))))
+    return all(map(_is_word, _words(unicodedata.normalize("NFC", text))))
 
 
 def _from_tcvn3(text: str) -> str:
@@ -192,7 +202,7 @@ def _is_vietnamese_letter(ch: str) -> bool:
 
 @lru_cache(maxsize=512)
 def _is_syllable_letter(ch: str) -> bool:
-    base = unicodedata.normalize("NFD", ch.lower())
+    base = unicodedata.normalize("NFD", ch.lower().translate(_ETH))
     kept = unicodedata.normalize("NFC", "".join(c for c in base if c not in _TONE_MARKS))
     return kept in "aăâeêioôơuưyđ" and len(base) - len(kept) <= 1 and ch.isalpha()
 
@@ -211,7 +221,7 @@ def legacy_reading(text: str) -> LegacyReading | None:
     """How ``text`` reads if it was typed with a legacy font; None if it is not such text."""
     if text.isascii():
         return None
-    strange = [word for word in _words(text) if not _is_syllable(word)]
+    strange = [word for word in _words(text) if not _is_word(word)]
     if not strange:
         return None
     readings = {

@@ -20,6 +20,8 @@ from danvan.text_legacy import TCVN3, VNI, legacy_reading, reads_as_vietnamese
         ("M\u00adêng Kh\u00ad¬ng", TCVN3, "Mường Khương"),
         ("Trång nghÖ ®en", TCVN3, "Trồng nghệ đen"),
         ("TH¸I B×NH", TCVN3, "THÁI BÌNH"),
+        ("\u00adu ®·i", TCVN3, "ưu đãi"),
+        ("«ng", TCVN3, "ông"),
         # VNI: a letter, then a byte for its marks.
         ("Thaùi Bình", VNI, "Thái Bình"),
         ("Quaûng Nam", VNI, "Quảng Nam"),
@@ -47,6 +49,8 @@ def test_text_typed_with_a_legacy_font_is_read_back(sent, encoding, text):
         "thuỷ lợi",
         "Bà Rịa – Vũng Tàu",
         "Mô hình “Dân vận khéo” 2×3",
+        "Mô hình «Dân vận khéo»",
+        "Ðà Nẵng",  # the eth stands in for Đ
         "Ea H'leo",
         "café",  # a foreign word bears no legacy font's letters
         "TK-1",
