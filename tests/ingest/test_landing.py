@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import UTC, datetime
 from decimal import Decimal
 
+import psycopg
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from danvan.feedback import Delivery, feedback_text
 from danvan.ingest.format import ROW_SECTIONS
 from danvan.ingest.format.writers import write_csv, write_json, write_workbook
 from danvan.ingest.landing.outputs import RAW_TABLES, SECTION_OUTPUTS, raw_columns
@@ -279,6 +282,14 @@ def test_names_typed_with_a_legacy_font_are_read_back_and_the_file_says_so(wareh
     assert "'X· Trµ Ka' → 'Xã Trà Ka'" in note_vi
     assert "phông TCVN3 (ABC)" in note_vi
     assert results["tra-ka.json"].note == note_en
+    # AND the sender's feedback says so, Vietnamese first
+    file_id = results["tra-ka.json"].file_id
+    with psycopg.connect(warehouse_url) as conn:
+        feedback = feedback_text(
+            conn, Delivery(file_id, "tra-ka.json", tmp_path / "tra-ka.json", datetime.now(UTC))
+        )
+    assert "Lưu ý: 2 giá trị gõ bằng phông TCVN3 (ABC)" in feedback
+    assert "Note: 2 distinct values were typed with a TCVN3 (ABC) font" in feedback
     # AND the suspect report is quarantined, naming the font
     ((column, code, reason_vi),) = set(
         fetch(
