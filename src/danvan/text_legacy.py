@@ -123,7 +123,7 @@ _OPEN_GROUPS = (
 _CLOSABLE_GROUPS = "uyê|iê|yê|oa|oă|oe|uâ|uê|uô|uy|ươ|a|ă|â|e|ê|i|o|ô|ơ|u|ư"
 _FINALS = "ch|nh|ng|c|m|n|p|t"
 _SYLLABLE_RE = re.compile(
-    rf"(?:{_INITIALS})?(?:(?:{_OPEN_GROUPS})|(?:{_CLOSABLE_GROUPS})(?:{_FINALS})?)"
+    rf"(?:{_INITIALS})?(?:(?P<open>{_OPEN_GROUPS})|(?:{_CLOSABLE_GROUPS})(?:{_FINALS})?)"
 )
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 # A word: letters, and the symbols that stand for letters in the legacy encodings.
@@ -138,10 +138,28 @@ _ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})
 def _is_syllable(word: str) -> bool:
     """Whether ``word`` is one Vietnamese syllable: at most one tone mark, and letters
     that make an initial, a vowel group and a final."""
-    decomposed = unicodedata.normalize("NFD", word.lower().translate(_ETH))
-    tones = sum(ch in _TONE_MARKS for ch in decomposed)
-    bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONE_MARKS))
-    return tones <= 1 and _SYLLABLE_RE.fullmatch(bare) is not None
+    letters = unicodedata.normalize("NFC", word.lower().translate(_ETH))
+    bare, toned = "", []  # the letters without tones; which of them carry one
+    for position, letter in enumerate(letters):
+        decomposed = unicodedata.normalize("NFD", letter)
+        marks = [ch for ch in decomposed if ch in _TONE_MARKS]
+        bare += unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in marks))
+        toned += [position] * len(marks)
+    if len(toned) > 1 or len(bare) != len(letters):
+        return False
+    found = _SYLLABLE_RE.fullmatch(bare)
+    if found is None:
+        return False
+    # A vowel group that ends in a glide never carries the tone on that glide ("lá", "xã",
+    # "người"; not "laú", "xaõ"), except "uơ" ("thuở").
+    open_group = found.group("open")
+    return not (
+        toned
+        and open_group
+        and len(open_group) > 1
+        and open_group != "uơ"
+        and toned[0] == found.end("open") - 1
+    )
 
 
 def _is_word(word: str) -> bool:

@@ -29,6 +29,9 @@ from danvan.text_legacy import TCVN3, VNI, legacy_reading, reads_as_vietnamese
         ("Troàng ngheä ñen", VNI, "Trồng nghệ đen"),
         ("Hoaøng Quoác Vieät", VNI, "Hoàng Quốc Việt"),
         ("Xaõ Traø Ka", VNI, "Xã Trà Ka"),
+        # A VNI word can look like a syllable but for its tone on a glide ("aõ", "aù").
+        ("Xaõ Trà Ka", VNI, "Xã Trà Ka"),
+        ("Caù tra", VNI, "Cá tra"),
     ],
 )
 def test_text_typed_with_a_legacy_font_is_read_back(sent, encoding, text):
