@@ -135,6 +135,7 @@ _WORD_RE = re.compile(rf"(?:[^\W\d_]|[{re.escape(_LEGACY_SYMBOLS)}])+")
 _ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})
 
 
+@lru_cache(maxsize=65536)  # words repeat: a code page's sample is read word by word
 def _is_syllable(word: str) -> bool:
     """Whether ``word`` is one Vietnamese syllable: at most one tone mark, and letters
     that make an initial, a vowel group and a final."""

@@ -78,3 +78,22 @@ def test_a_fraction_is_kept_where_the_indicator_measures():
     assert _measure("canals_built_km", "2,5").value == Decimal("2.5")
     assert _measure("land_donated_m2", "1,5 ha").value == Decimal(15000)
     assert REFERENCE.units.parse_number("2,5") == ParsedNumber(Decimal("2.5"), None)
+
+
+@pytest.mark.parametrize(
+    ("activity", "value", "expected", "unit"),
+    [
+        ("citizens_received", "120 lượt", 120, "persons"),
+        ("conferences", "5 cuộc", 5, "conference"),
+        ("trainings", "3 buổi", 3, "training_session"),
+    ],
+)
+def test_an_activity_may_be_counted_in_occasions(activity, value, expected, unit):
+    # GIVEN an activity counted with a counter word of events WHEN measured
+    measured = _measure(activity, value, list_name="activity")
+    # THEN it is that many of what the activity counts
+    assert (measured.value, measured.unit, measured.unit_sent) == (
+        Decimal(expected),
+        unit,
+        "occasion",
+    )
