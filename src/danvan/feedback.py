@@ -130,12 +130,13 @@ def feedback_text(conn: psycopg.Connection, delivery: Delivery) -> str:
         ]
         return "\n".join(lines) + "\n"
     file = conn.execute(
-        """select status, reason_vi, reason_en, rows_loaded, rows_quarantined, loaded_at
+        """select status, reason_vi, reason_en, rows_loaded, rows_quarantined, loaded_at,
+                  note_vi, note_en
            from raw.files where file_id = %s""",
         [delivery.file_id],
     ).fetchone()
     assert file is not None
-    status, reason_vi, reason_en, loaded, quarantined, loaded_at = file
+    status, reason_vi, reason_en, loaded, quarantined, loaded_at, note_vi, note_en = file
     if _delivered_before(conn, delivery):
         lines.append(
             f"Tệp này đã được nhận lúc {loaded_at:%d/%m/%Y %H:%M} (cùng nội dung). / "
@@ -150,6 +151,8 @@ def feedback_text(conn: psycopg.Connection, delivery: Delivery) -> str:
         f"Đã nạp {loaded} dòng; {quarantined} dòng có lỗi chưa nạp.",
         f"Loaded {loaded} rows; {quarantined} rows with errors held back.",
     ]
+    if note_vi:
+        lines += [f"Lưu ý: {note_vi}", f"Note: {note_en}"]
     lines += _report_lines(conn, delivery.file_id)
     lines += _quarantine_lines(conn, delivery.file_id)
     return "\n".join(lines) + "\n"

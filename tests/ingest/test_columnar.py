@@ -26,8 +26,8 @@ def _landed(url: str) -> dict[str, list]:
     }
     contents["files"] = fetch(
         url,
-        "select file_name, status, reason_en, rows_loaded, rows_quarantined from raw.files "
-        "order by file_id",
+        "select file_name, status, reason_en, rows_loaded, rows_quarantined, note_en "
+        "from raw.files order by file_id",
     )
     contents["quarantine"] = fetch(url, QUARANTINE)
     return contents
@@ -106,6 +106,27 @@ def test_unknown_columns_bad_submissions_and_bad_values_are_handled_alike(land_b
     assert len(by_rows["raw.indicator_values"]) == 3
 
 
+def test_text_typed_with_a_legacy_font_is_read_back_and_noted_alike(land_both_ways, tmp_path):
+    # GIVEN an export whose unit, province and one indicator were typed with a TCVN3 font
+    path = tmp_path / "export.indicators.csv"
+    path.write_text(
+        "reporting_unit_name,reporting_unit_level,province,period,submitted_on,model_code,"
+        "indicator,value\n"
+        "X· Trµ Ka,xã,Qu¶ng Nam,năm 2023,15/01/2024,TK-1,Lîi nhuËn,60 triệu\n"
+        "X· Trµ Ka,xã,Qu¶ng Nam,năm 2023,15/01/2024,TK-1,patrols,300\n",
+        encoding="utf-8",
+    )
+    # WHEN it lands through both paths
+    by_rows, by_columns, read_by_arrow = land_both_ways(path)
+    # THEN both read it back as Unicode and note it on the file
+    assert read_by_arrow == [path.name]
+    assert by_columns == by_rows
+    assert not by_rows["quarantine"]
+    assert len(by_rows["raw.indicator_values"]) == 2
+    ((*_, note),) = by_rows["files"]
+    assert note.startswith("3 distinct values were typed with a TCVN3 (ABC) font")
+
+
 GOOD_LINE = "Xã Trà Ka,xã,Quảng Nam,năm 2023,15/01/2024,TK-1,patrols,300\n"
 
 
@@ -151,7 +172,7 @@ def test_invalid_utf8_halfway_is_rejected_with_where_as_by_the_row_path(land_bot
     by_rows, by_columns, _ = land_both_ways(path)
     # THEN both reject the whole file with the same reason, and nothing of it is kept
     assert by_columns == by_rows
-    ((_, status, reason, loaded, _),) = by_rows["files"]
+    ((_, status, reason, loaded, _, _),) = by_rows["files"]
     assert (status, loaded) == ("rejected", 0)
     assert "UTF-8" in reason
     assert not by_rows["raw.indicator_values"]

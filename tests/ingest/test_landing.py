@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import UTC, datetime
 from decimal import Decimal
 
+import psycopg
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from danvan.feedback import Delivery, feedback_text
 from danvan.ingest.format import ROW_SECTIONS
 from danvan.ingest.format.writers import write_csv, write_json, write_workbook
 from danvan.ingest.landing.outputs import RAW_TABLES, SECTION_OUTPUTS, raw_columns
@@ -226,3 +229,74 @@ def test_a_file_gone_before_its_turn_is_reported_and_the_batch_goes_on(warehouse
     assert results["gone.json"].status == "rejected"
     assert results["gone.json"].reason.startswith("[unreadable]")
     assert results["good.json"].status == "loaded"
+
+
+def test_a_model_start_may_be_a_month_or_a_year_but_a_report_is_sent_on_a_day(
+    warehouse_url, tmp_path
+):
+    # GIVEN models started in a month, in a year and on a day, in a report sent on a day
+    document = submission()
+    document["models"] = [
+        {"model_code": f"TK-{n}", "model_name": name, "field": "kinh tế", "start_date": start}
+        for n, (name, start) in enumerate(
+            [("Trồng nghệ đen", "T3/2022"), ("Nuôi bò", "2021"), ("Trồng sâm", "05/06/2020")],
+            start=1,
+        )
+    ]
+    # AND the same report claiming to be sent in a year, not on a day
+    sent_in_a_year = write_json(submission(submitted_on="2024"), tmp_path / "nam.json")
+    # WHEN both are landed
+    results = land(warehouse_url, write_json(document, tmp_path / "tra-ka.json"), sent_in_a_year)
+    # THEN each start is its first day
+    assert fetch(
+        warehouse_url, "select model_code, start_date::text from raw.models order by model_code"
+    ) == [("TK-1", "2022-03-01"), ("TK-2", "2021-01-01"), ("TK-3", "2020-06-05")]
+    # AND the report sent "in 2024" is quarantined for its date
+    assert results["nam.json"].rows_loaded == 0
+    assert ("submitted_on", "2024", "invalid_value") in fetch(
+        warehouse_url, "select column_name, value_text, reason_code from audit.quarantine"
+    )
+
+
+def test_names_typed_with_a_legacy_font_are_read_back_and_the_file_says_so(warehouse_url, tmp_path):
+    # GIVEN a report whose unit and province were typed with a TCVN3 font and whose model
+    # name with a VNI font
+    document = submission(reporting_unit_name="X· Trµ Ka", province="Qu¶ng Nam")
+    document["models"][0]["model_name"] = "Troàng ngheä ñen"
+    # AND another whose province only looks typed with one
+    suspect = write_json(submission(province="Qu¶ngg Nam"), tmp_path / "suspect.json")
+    # WHEN both are landed
+    results = land(warehouse_url, write_json(document, tmp_path / "tra-ka.json"), suspect)
+    # THEN the first lands as if typed in Unicode
+    assert fetch(
+        warehouse_url,
+        """select s.reporting_unit_code, s.reporting_unit_name_sent, m.model_name
+           from raw.submissions as s join raw.models as m using (file_id)""",
+    ) == [("20932", "Xã Trà Ka", "Trồng nghệ đen")]
+    # AND the file notes both fonts, for its feedback
+    ((note_en, note_vi),) = fetch(
+        warehouse_url,
+        "select note_en, note_vi from raw.files where file_name = 'tra-ka.json'",
+    )
+    assert "TCVN3 (ABC)" in note_en and "VNI" in note_en
+    assert "'X· Trµ Ka' → 'Xã Trà Ka'" in note_vi
+    assert "phông TCVN3 (ABC)" in note_vi
+    assert results["tra-ka.json"].note == note_en
+    # AND the sender's feedback says so, Vietnamese first
+    file_id = results["tra-ka.json"].file_id
+    with psycopg.connect(warehouse_url) as conn:
+        feedback = feedback_text(
+            conn, Delivery(file_id, "tra-ka.json", tmp_path / "tra-ka.json", datetime.now(UTC))
+        )
+    assert "Lưu ý: 2 giá trị gõ bằng phông TCVN3 (ABC)" in feedback
+    assert "Note: 2 distinct values were typed with a TCVN3 (ABC) font" in feedback
+    # AND the suspect report is quarantined, naming the font
+    ((column, code, reason_vi),) = set(
+        fetch(
+            warehouse_url,
+            """select column_name, reason_code, reason_vi from audit.quarantine
+               where file_name = 'suspect.json' and column_name = 'province'""",
+        )
+    )
+    assert (column, code) == ("province", "legacy_encoding")
+    assert "văn bản gõ bằng phông TCVN3 (ABC)" in reason_vi

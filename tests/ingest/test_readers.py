@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from danvan.ingest.readers import read_submission_file
 from danvan.ingest.readers.contents import FileRejected, NestedValue
+from danvan.synthetic.hostile import windows_1258
 
 
 def _rows(table) -> list[tuple[int, dict]]:
@@ -181,6 +182,54 @@ def test_csv_in_the_encodings_and_delimiters_excel_saves(tmp_path, encoding, del
     (table,) = read_submission_file(path).tables
     # THEN the cells are the same
     assert _rows(table)[0] == (2, dict(zip(lines[0], lines[1], strict=True)))
+
+
+def test_a_windows_1258_csv_is_read_in_its_code_page_and_noted(tmp_path):
+    # GIVEN a CSV saved in Windows-1258, its tone marks stored as combining characters
+    path = tmp_path / "legacy.indicators.csv"
+    path.write_bytes(
+        windows_1258(
+            "reporting_unit_name,reporting_unit_level,province,period,submitted_on,model_code,"
+            "indicator,value\nXã Trà Ka,xã,Quảng Nam,Năm 2023,15/01/2024,TK-1,Số lượt tuần tra,"
+            "3\n"
+        )
+    )
+    assert b"Qua\xd2ng" in path.read_bytes()  # "ả" is "a" and a combining hook
+    # WHEN it is read
+    contents = read_submission_file(path)
+    (table,) = contents.tables
+    # THEN the text is Vietnamese in NFC, and the file says how it was read
+    row = _rows(table)[0][1]
+    assert (row["reporting_unit_name"], row["province"], row["indicator"]) == (
+        "Xã Trà Ka",
+        "Quảng Nam",
+        "Số lượt tuần tra",
+    )
+    assert unicodedata.is_normalized("NFC", row["province"])
+    assert table.csv_source is None  # Arrow reads UTF-8 only
+    ((note_en, note_vi),) = contents.notes
+    assert "Windows-1258" in note_en and "Windows-1258" in note_vi
+
+
+def test_a_csv_neither_utf8_nor_vietnamese_is_refused(tmp_path):
+    # GIVEN a CSV in Latin-1 whose words are not Vietnamese
+    path = tmp_path / "latin1.indicators.csv"
+    path.write_bytes(
+        "reporting_unit_name,reporting_unit_level,period,submitted_on,model_code,indicator,value\n"
+        "Société générale,commune,2023,15/01/2024,TK-1,patrols,3\n".encode("latin-1")
+    )
+    # WHEN it is read THEN it is refused as not UTF-8, with why
+    with pytest.raises(FileRejected) as caught:
+        read_everything_of(path)
+    assert caught.value.code == "not_utf8"
+    assert "nor Vietnamese in the Windows-1258 code page" in caught.value.reason_en
+    assert "Windows-1258" in caught.value.reason_vi
+
+
+def read_everything_of(path: Path) -> None:
+    for table in read_submission_file(path).tables:
+        for _ in table.rows:
+            pass
 
 
 def test_json_nested_values_and_unknown_keys_are_kept_for_the_quarantine(tmp_path):

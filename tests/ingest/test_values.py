@@ -12,7 +12,7 @@ import pytest
 
 from danvan.ingest.reference_data import ReferenceData
 from danvan.ingest.values import numbers
-from danvan.ingest.values.dates import parse_date
+from danvan.ingest.values.dates import parse_date, parse_rough_date
 from danvan.ingest.values.errors import ValueParseError
 from danvan.ingest.values.numbers import QUALIFIERS
 from danvan.ingest.values.periods import PERIOD_KINDS, Period, parse_period
@@ -62,6 +62,14 @@ def nfd(text: str) -> str:
         ("1,234,567", "1234567", None),
         ("-3,5", "-3.5", None),
         ("  19.300 ", "19300", None),
+        # Spaces group thousands: plain, non-breaking and narrow no-break spaces.
+        ("1 200", "1200", None),
+        ("1 200 000", "1200000", None),
+        ("1\u00a0200\u00a0000", "1200000", None),
+        ("1\u202f200", "1200", None),
+        ("1 200,5", "1200.5", None),
+        ("hơn 1 200", "1200", "more_than"),
+        ("1 200 triệu", "1200000000", None),
         # Scale words, alone, stacked and in descending terms.
         ("1,5 tỷ", "1500000000", None),
         ("1,5 tỉ đồng", "1500000000", None),
@@ -70,6 +78,12 @@ def nfd(text: str) -> str:
         ("5 ngàn", "5000", None),
         ("5 nghìn tỷ", "5000000000000", None),
         ("1 tỷ 200 triệu đồng", "1200000000", None),
+        # "rưỡi": half of the scale word before it.
+        ("2 tỷ rưỡi", "2500000000", None),
+        ("1 triệu rưỡi", "1500000", None),
+        ("3 nghìn rưỡi", "3500", None),
+        ("2 ty ruoi dong", "2500000000", None),
+        ("khoảng 1 tỷ rưỡi", "1500000000", "about"),
         ("2 million", "2000000", None),
         ("1.000.000 đ", "1000000", None),
         ("500.000 VNĐ", "500000", None),
@@ -143,6 +157,12 @@ def test_parse_number_takes_excel_numbers_as_they_are(cell, value):
         ("2–3", "unexpected"),
         ("389/392", "unexpected"),
         ("1 tỷ 2", "falling scale words"),
+        ("1 2", "thousands groups of three"),
+        ("12 34", "thousands groups of three"),
+        ("0 500", "thousands groups of three"),
+        ("1 200.000", "thousands groups of three"),
+        ("2 rưỡi", "must follow tỷ, triệu or nghìn"),
+        ("1 tỷ rưỡi 200 triệu", "unexpected '200 triệu'"),
         ("200 triệu 1 tỷ", "falling scale words"),
         ("hơn 5 trở lên", "two qualifiers"),
         ("tổng 5", "unexpected 'tổng'"),
@@ -193,6 +213,11 @@ def test_qualifiers_are_the_documented_set():
         ("37 vụ việc", None, "37", "case", None, "case"),
         ("4 căn nhà", None, "4", "house", None, "house"),
         ("120 ngày công", None, "120", "labour_days", None, "labour_days"),
+        ("300 lượt", None, "300", "occasion", None, "occasion"),
+        ("12 buổi", None, "12", "occasion", None, "occasion"),
+        ("5 cuộc", None, "5", "occasion", None, "occasion"),
+        ("500 lượt người", None, "500", "persons", None, "persons"),
+        ("40 lượt hộ", None, "40", "households", None, "households"),
         ("500 m²", None, "500", "m2", None, "m2"),
         ("500 m2", None, "500", "m2", None, "m2"),
         ("3 sào Bắc Bộ", None, "1080", "m2", None, "sao_bac_bo"),
@@ -411,6 +436,54 @@ def test_parse_date_never_guesses(value, why):
     assert why in str(caught.value)
     assert "dd/mm/yyyy" in str(caught.value)
     assert caught.value.message_vi
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("05/03/2024", date(2024, 3, 5)),
+        ("3/2024", date(2024, 3, 1)),
+        ("03/2024", date(2024, 3, 1)),
+        ("T3/2024", date(2024, 3, 1)),
+        ("tháng 3/2024", date(2024, 3, 1)),
+        ("Tháng 03 năm 2024", date(2024, 3, 1)),
+        (nfd("Tháng 03 năm 2024"), date(2024, 3, 1)),
+        ("2024-03", date(2024, 3, 1)),
+        ("2024", date(2024, 1, 1)),
+        ("năm 2021", date(2021, 1, 1)),
+        (2021, date(2021, 1, 1)),
+        (2021.0, date(2021, 1, 1)),
+        (45000, date(2023, 3, 15)),  # an Excel serial is still a day
+    ],
+)
+def test_parse_rough_date_takes_a_month_or_a_year_as_its_first_day(value, expected):
+    # GIVEN when a model started, as a day, a month or a year WHEN read THEN its first day
+    assert parse_rough_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("13/2024", "month 13 does not exist"),
+        ("03/25/2024", "never mm/dd"),
+        ("Quý III/2024", "is a quarter, not a day, month or year"),
+        ("1500", "not a year a model can have started in"),
+        ("abc", "unknown date format"),
+    ],
+)
+def test_parse_rough_date_refuses_what_is_no_day_month_or_year(value, why):
+    # GIVEN a value that is no day, month or year WHEN read THEN refused with why and the forms
+    with pytest.raises(ValueParseError) as caught:
+        parse_rough_date(value)
+    assert why in str(caught.value)
+    assert "or a month (3/2024" in str(caught.value)
+    assert "hoặc tháng (3/2024" in caught.value.message_vi
+
+
+def test_a_day_is_not_a_month():
+    # GIVEN a month where a day is required WHEN read as a date THEN it is refused
+    with pytest.raises(ValueParseError, match="unknown date format"):
+        parse_date("3/2024")
 
 
 # --------------------------------------------------------------------------- periods

@@ -23,6 +23,7 @@ class Kind(StrEnum):
     INTEGER = "integer"
     NUMBER = "number"
     DATE = "date"
+    ROUGH_DATE = "rough_date"  # a date, or a month or year when the day is not known
     PERIOD = "period"
     YEAR = "year"
     BOOLEAN = "boolean"
@@ -180,8 +181,8 @@ MODELS = Section(
         _col(
             "start_date",
             "Ngày bắt đầu",
-            Kind.DATE,
-            "When the model started (dd/mm/yyyy, or a year).",
+            Kind.ROUGH_DATE,
+            "When the model started (dd/mm/yyyy, or a month 3/2024, or a year 2024).",
         ),
         _col(
             "status",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -33,11 +33,12 @@ from danvan.ingest.readers.contents import (
     is_blank,
 )
 from danvan.ingest.reference_data import ReferenceData
-from danvan.ingest.values.dates import parse_date
+from danvan.ingest.values.dates import parse_date, parse_rough_date
 from danvan.ingest.values.errors import ValueParseError
 from danvan.ingest.values.periods import parse_period
 from danvan.reference.admin_map import UnitMatch, UnitMatchError
 from danvan.text import header_key, normalize_text, search_key
+from danvan.text_legacy import LegacyReading, legacy_reading
 
 T = TypeVar("T")
 
@@ -96,6 +97,9 @@ IDENTITY_READ_ORDER = (
     "notes",
 )
 _UNREAD = object()
+# Free text, kept as sent when it only looks typed with a legacy font (names are refused).
+FREE_TEXT_COLUMNS = frozenset({"notes", "submitter"})
+PARSED_KINDS = (Kind.NUMBER, Kind.DATE, Kind.ROUGH_DATE, Kind.PERIOD, Kind.INTEGER, Kind.YEAR)
 # Spellings are compared by header_key (case, diacritics and punctuation folded).
 _CHOICE_TABLES: dict[Kind, Mapping[str, str | bool]] = {
     Kind.MAP_VERSION: MAP_VERSIONS,
@@ -356,14 +360,18 @@ class CellJudge:
             )
         if isinstance(value, str):
             _check_text(value)
-        if column.kind in (Kind.NUMBER, Kind.DATE, Kind.PERIOD, Kind.INTEGER, Kind.YEAR):
+            if not value.isascii():
+                value = unicode_text(value, strict=column.name not in FREE_TEXT_COLUMNS)
+        if column.kind in PARSED_KINDS:
             return self._parse_value(column.kind, value)
         return self._resolve(column.kind, cell_text(value).strip())
 
     def _parse_value(self, kind: Kind, value: CellValue) -> Any:
         try:
             if kind is Kind.DATE:
-                return _parse_date_or_year(value)
+                return parse_date(value)
+            if kind is Kind.ROUGH_DATE:
+                return parse_rough_date(value)
             if kind is Kind.PERIOD:
                 return parse_period(cell_text(value))
             if kind is Kind.NUMBER:
@@ -451,11 +459,35 @@ def _check_text(value: str) -> None:
         )
 
 
-def _parse_date_or_year(value: CellValue) -> date:
-    text = cell_text(value).strip()
-    if re.fullmatch(r"(19|20)\d\d", text):
-        return date(int(text), 1, 1)
-    return parse_date(value)
+def unicode_text(value: str, *, strict: bool) -> str:
+    """The text as Unicode: as sent, or read back from a legacy font encoding (TCVN3, VNI)
+    when that reading is certain. Text that only looks typed with one is a CellError when
+    ``strict`` (a name to match), else kept as sent."""
+    reading = legacy_reading(value)
+    if reading is None:
+        return value
+    if reading.text is not None:
+        return reading.text
+    if not strict:
+        return value
+    fonts = " hoặc ".join(reading.encodings)
+    raise CellError(
+        "legacy_encoding",
+        f"the text looks typed with a {' or '.join(reading.encodings)} font (a legacy "
+        "Vietnamese encoding, not Unicode) and cannot be read back with certainty; retype "
+        "it in Unicode",
+        f"văn bản gõ bằng phông {fonts} (bảng mã cũ, không phải Unicode) và không chuyển đổi "
+        "chắc chắn được; hãy gõ lại bằng bảng mã Unicode (ví dụ Unikey, bảng mã Unicode)",
+    )
+
+
+def legacy_conversions(cells: Iterable[object]) -> Iterator[tuple[str, LegacyReading]]:
+    """The cells typed with a legacy font that were read back as Unicode, with how."""
+    for cell in cells:
+        if isinstance(cell, str) and not cell.isascii():
+            reading = legacy_reading(cell)
+            if reading is not None and reading.text is not None:
+                yield cell, reading
 
 
 def problem_at(

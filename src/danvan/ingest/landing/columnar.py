@@ -116,7 +116,7 @@ def _group_csv(
     ]
     errors: dict[int, list[Problem | CellError]] = {}  # row -> its inputs' errors, by output
     for output in outputs:
-        columns += _output_columns(output, cells, submission_ids, identities, errors)
+        columns += _output_columns(landing, output, cells, submission_ids, identities, errors)
     rejected.update((index, found) for index, found in errors.items() if index not in rejected)
     good = pa.table({str(index): column for index, column in enumerate(columns)})
     if rejected:
@@ -182,6 +182,7 @@ def _submissions(
 
 
 def _output_columns(
+    landing: TableLanding,
     output: BoundOutput,
     cells: list[pa.Array],
     submission_ids: pa.Array,
@@ -202,6 +203,7 @@ def _output_columns(
     )
     judgements: list[tuple[str | None, ...]] = []
     invalid: dict[int, tuple[CellError, ...]] = {}
+    keys: list[Hashable] = []
     for index, combination in enumerate(present):
         found = iter(combination)
         identity = identities[next(found)] if output.uses_identity else None
@@ -213,12 +215,14 @@ def _output_columns(
                 continue
             key = (identity, key)
         texts = output.value_texts(key)
+        keys.append(key)
         if isinstance(texts, Invalid):
             invalid[index] = texts.errors
             texts = (None,) * output.width
         judgements.append(texts)
     for index in _rows_of(ids, invalid):
         errors.setdefault(index, []).extend(invalid[ids[index].as_py()])
+    landing.note_conversions(output, keys)
     return [pa.array(column, pa.string()).take(ids) for column in zip(*judgements, strict=True)]
 
 

@@ -6,7 +6,9 @@ halfway through its rows (the rows copied so far are rolled back). Otherwise
 its good rows stream into ``raw`` with lineage and every bad row goes to
 ``audit.quarantine`` with why. Each table lands through ``land_table``, the one
 place where the row path (``rows``) and the columnar path (``columnar``: a large
-CSV judged column by column) meet.
+CSV judged column by column) meet. What was read in a way the sender should
+know of (a legacy code page, text typed with a legacy font) is noted on the
+loaded file, for its feedback.
 """
 
 from __future__ import annotations
@@ -18,7 +20,12 @@ from pathlib import Path
 import psycopg
 
 from danvan.ingest.landing import columnar, rows
-from danvan.ingest.landing.cells import Invalid, Problem, SubmissionIdentity
+from danvan.ingest.landing.cells import (
+    Invalid,
+    Problem,
+    SubmissionIdentity,
+    legacy_conversions,
+)
 from danvan.ingest.landing.copy_text import copy_chunks, copy_field, copy_lines
 from danvan.ingest.landing.outputs import RAW_TABLES, SUBMISSION_COLUMNS, Judgements, raw_columns
 from danvan.ingest.landing.problem_log import QUARANTINE_COLUMNS, ProblemLog
@@ -26,6 +33,7 @@ from danvan.ingest.landing.table import TableLanding
 from danvan.ingest.readers import read_submission_file
 from danvan.ingest.readers.contents import FileRejected, Table, excerpt
 from danvan.text import printable
+from danvan.text_legacy import LegacyReading
 
 
 @dataclass
@@ -37,9 +45,12 @@ class FileResult:
     reason: str | None = None  # English; for a skipped file, what happened to it the first time
     reason_vi: str | None = None
     file_id: int | None = None
+    note: str | None = None  # English; how a loaded file was read that its sender should know
 
     def render(self) -> str:
         detail = f"{self.rows_loaded} rows loaded, {self.rows_quarantined} quarantined"
+        if self.note:
+            detail += f"; note: {self.note}"
         if self.status == "rejected":
             detail = f"rejected: {self.reason}"
         elif self.status == "skipped":
@@ -139,8 +150,10 @@ def _land(
     for cell in contents.stray:
         logs[0].add_stray(cell)
     identities: dict[tuple[object, ...], tuple[SubmissionIdentity, str, int]] = {}
+    converted: dict[str, LegacyReading] = {}
     header = None
     if contents.header is not None:
+        converted.update(legacy_conversions(contents.header.cells.values()))
         header = judgements.cells.identity(contents.header)
         if isinstance(header, Invalid):
             for problem in header.errors:
@@ -153,6 +166,7 @@ def _land(
             landed = land_table(conn, judgements, table, file_id, name, header)
             loaded += landed.loaded
             logs.append(landed.problems)
+            converted.update(landed.converted)
             for key, first in landed.identities.items():
                 identities.setdefault(key, first)
         lines = (
@@ -170,11 +184,39 @@ def _land(
     finally:
         for log in logs:
             log.close()
+    notes = [*contents.notes, *_conversion_notes(converted)]
+    note_en = "; ".join(en for en, _ in notes) or None
+    note_vi = "; ".join(vi for _, vi in notes) or None
     conn.execute(
-        "update raw.files set rows_loaded = %s, rows_quarantined = %s where file_id = %s",
-        [loaded, quarantined, file_id],
+        """update raw.files set rows_loaded = %s, rows_quarantined = %s, note_en = %s,
+               note_vi = %s where file_id = %s""",
+        [loaded, quarantined, note_en, note_vi, file_id],
     )
-    return FileResult(name, "loaded", loaded, quarantined, file_id=file_id)
+    return FileResult(name, "loaded", loaded, quarantined, file_id=file_id, note=note_en)
+
+
+def _conversion_notes(converted: dict[str, LegacyReading]) -> list[tuple[str, str]]:
+    """(English, Vietnamese) for each legacy font the file's text was read back from."""
+    notes = []
+    for encoding in sorted({reading.encodings[0] for reading in converted.values()}):
+        examples = [
+            (sent, reading.text)
+            for sent, reading in converted.items()
+            if reading.encodings[0] == encoding
+        ]
+        sent, text = examples[0]
+        example = f"'{excerpt(sent, 60)}' → '{excerpt(text or '', 60)}'"
+        notes.append(
+            (
+                f"{len(examples)} distinct values were typed with a {encoding} font (a legacy "
+                f"encoding) and were read as Unicode, e.g. {example}; check them and type in "
+                "Unicode next time",
+                f"{len(examples)} giá trị gõ bằng phông {encoding} (bảng mã cũ) đã được tự động "
+                f"chuyển sang Unicode, ví dụ {example}; hãy kiểm tra lại và lần sau gõ bằng "
+                "bảng mã Unicode",
+            )
+        )
+    return notes
 
 
 def land_table(

@@ -2,7 +2,8 @@
 
 Every indicator, contribution type and activity has a canonical unit, the units
 it may be reported in (an indicator lists them; a contribution type takes any
-unit of its canonical unit's dimension; an activity is a plain count) and the
+unit of its canonical unit's dimension; an activity is a plain count, also in
+occasions: "120 lượt" citizens received are 120 of them) and the
 range one report may plausibly give (``min_value``, ``max_value`` in the
 catalogue seeds). Landing converts a figure from the unit it was sent in to the
 entry's canonical unit — the only place a figure is converted — keeps what was
@@ -29,6 +30,7 @@ CANONICAL_UNIT_COLUMNS = {
     "activity": "unit_code",
 }
 COUNT_DIMENSION = "count"
+OCCASION = "occasion"  # lượt, buổi, cuộc: one of whatever an activity counts
 
 
 class MeasureError(ValueError):
@@ -85,6 +87,7 @@ class Measures:
                 unit.code
                 for unit in self.units.units.values()
                 if unit.canonical_unit_code == canonical.canonical_unit_code
+                or (list_name == "activity" and unit.code == OCCASION)
             )
         return MeasureRule(
             entry=code,

@@ -25,10 +25,12 @@ from danvan.ingest.landing.cells import (
     CellJudge,
     Invalid,
     SubmissionIdentity,
+    legacy_conversions,
 )
 from danvan.ingest.landing.copy_text import copy_field, value_text
 from danvan.ingest.readers.contents import Cell, Table
 from danvan.text import search_key
+from danvan.text_legacy import LegacyReading
 
 LINEAGE = ("file_id", "sheet", "row_number")
 IDENTITY = ("reporting_unit_code", "period_code", "submitted_on")
@@ -231,6 +233,7 @@ class BoundOutput:
     copy_cache: dict[Hashable, str | Invalid[CellError]]  # input -> its COPY text
     invalid: set[Hashable]  # the inputs of copy_cache whose judgement is Invalid
     value_cache: dict[Hashable, tuple[str | None, ...] | Invalid[CellError]]  # value texts
+    converted: set[Hashable]  # valid inputs holding text read back from a legacy font
 
     def copy_texts(self, keys: list[Hashable]) -> list[str | Invalid[CellError] | None]:
         """The COPY text (or Invalid) of each input, judging the inputs not met before."""
@@ -255,7 +258,22 @@ class BoundOutput:
         _remember(self.copy_cache, key, judgement, self.invalid)
         if isinstance(judgement, Invalid):
             self.invalid.add(key)
+        else:
+            self._note_conversion(key)
         return judgement
+
+    def conversions(self, key: Hashable) -> list[tuple[str, LegacyReading]]:
+        """The cells of an input typed with a legacy font, and how they were read."""
+        if self.uses_identity:
+            key = cast(tuple[object, Hashable], key)[1]
+        cells = key if isinstance(key, tuple) else (key,)
+        return list(legacy_conversions(cells))
+
+    def _note_conversion(self, key: Hashable) -> None:
+        if self.conversions(key):
+            if len(self.converted) >= CACHE_ENTRIES:
+                self.converted.clear()
+            self.converted.add(key)
 
     def value_texts(self, key: Hashable) -> tuple[str | None, ...] | Invalid[CellError]:
         """Each value's text for one input as the row path keys it, or its Invalid."""
@@ -264,6 +282,8 @@ class BoundOutput:
             judged = self.judge(key)
             found = judged if isinstance(judged, Invalid) else tuple(map(value_text, judged))
             _remember(self.value_cache, key, found)
+            if not isinstance(found, Invalid):
+                self._note_conversion(key)
         return found
 
 
@@ -285,6 +305,7 @@ OutputCaches = tuple[
     dict[Hashable, str | Invalid[CellError]],
     set[Hashable],
     dict[Hashable, tuple[str | None, ...] | Invalid[CellError]],
+    set[Hashable],
 ]
 
 
@@ -333,7 +354,7 @@ class Judgements:
         positions = {name: p for p, name in enumerate(table.columns) if name}
         outputs = []
         for index, output in enumerate(SECTION_OUTPUTS[table.section.name]):
-            caches = self._caches.setdefault((table.section.name, index), ({}, set(), {}))
+            caches = self._caches.setdefault((table.section.name, index), ({}, set(), {}, set()))
             inputs = tuple(positions.get(name) for name in output.inputs)
             columns = tuple(table.section.column(name) for name in output.inputs)
             outputs.append(

@@ -58,6 +58,7 @@ def _chunk_lines(
         if output.uses_identity:
             keys = list(zip(identities, keys, strict=True))
         texts.append(output.copy_texts(keys))
+        landing.note_conversions(output, keys)
         if output.invalid and not output.invalid.isdisjoint(keys):
             for index, key in enumerate(keys):
                 if key in output.invalid and index not in by_submission:

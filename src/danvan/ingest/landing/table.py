@@ -7,7 +7,7 @@ sums what each table found into the file's result.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import replace
 from operator import itemgetter
 from typing import Any, cast
@@ -19,12 +19,14 @@ from danvan.ingest.landing.cells import (
     Problem,
     SubmissionIdentity,
     cell_text,
+    legacy_conversions,
     problem_at,
     row_json,
 )
-from danvan.ingest.landing.outputs import Judgements
+from danvan.ingest.landing.outputs import BoundOutput, Judgements
 from danvan.ingest.landing.problem_log import ProblemLog
 from danvan.ingest.readers.contents import Cell, SheetRow, StrayCell, Table, excerpt, is_blank
+from danvan.text_legacy import LegacyReading
 
 # A submission named by a row, with its identity's COPY text.
 Named = tuple[SubmissionIdentity, str]
@@ -32,7 +34,8 @@ Named = tuple[SubmissionIdentity, str]
 
 class TableLanding:
     """A table's rows on their way into ``raw``: the submissions they name (CSV rows carry
-    their own), how many loaded, and the problems and stray cells met."""
+    their own), how many loaded, the problems and stray cells met, and the text read back
+    from a legacy font."""
 
     def __init__(
         self,
@@ -49,6 +52,8 @@ class TableLanding:
         self.header = header
         self.loaded = 0
         self.problems = ProblemLog(file_id, file_name)  # and the stray cells
+        # Text typed with a legacy font (TCVN3, VNI) that was read back as Unicode.
+        self.converted: dict[str, LegacyReading] = {}
         # Each submission named by the rows, with where it is first met.
         self.identities: dict[tuple[object, ...], tuple[SubmissionIdentity, str, int]] = {}
         # Identity cells of CSV rows -> the submission they name, or its problems.
@@ -72,6 +77,7 @@ class TableLanding:
         if found is not None:
             return found
         cells = dict(zip(self._identity_names, cast(tuple[Cell, ...], key), strict=True))
+        self.converted.update(legacy_conversions(cells.values()))
         identity = self.judgements.cells.identity(
             SheetRow(SUBMISSION.name, self.table.sheet, number, cells)
         )
@@ -85,6 +91,12 @@ class TableLanding:
         if isinstance(found, Invalid):
             self.invalid_submissions.add(key)
         return found
+
+    def note_conversions(self, output: BoundOutput, keys: Collection[Hashable]) -> None:
+        """Remember the text read back from a legacy font among an output's inputs ``keys``."""
+        if output.converted and not output.converted.isdisjoint(keys):
+            for key in output.converted.intersection(keys):
+                self.converted.update(output.conversions(key))
 
     def stray_cell(self, number: int, position: int, value: object, code: str) -> StrayCell:
         title = self.table.title(position)

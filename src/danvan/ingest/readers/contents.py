@@ -102,6 +102,8 @@ class FileContents:
     header: SheetRow | None = None  # the submission header (xlsx, json); CSV rows carry their own
     tables: Iterable[Table] = field(default_factory=list)  # a workbook's: as its sheets are parsed
     stray: list[StrayCell] = field(default_factory=list)
+    # What the sender should know of how the file was read: (English, Vietnamese).
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
 
 # PostgreSQL text cannot hold NUL, and UTF-8 cannot encode lone surrogates.

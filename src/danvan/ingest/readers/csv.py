@@ -3,6 +3,11 @@
 Rows stream from disk; NUL bytes and overlong lines reject the file as they are met.
 A UTF-8 file is also offered to the columnar path (``CsvSource``), which parses it with
 Arrow when that reads it exactly as this reader does.
+
+Text is UTF-8 (with or without a BOM) or UTF-16 with a BOM. A file whose first
+megabyte is not UTF-8 but is Vietnamese in the Windows code page 1258 (Excel's
+"CSV" on a Vietnamese Windows) is read in that code page, its combining tone marks
+composed (NFC), and the file notes it; any other text is refused as not UTF-8.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +33,7 @@ from danvan.ingest.readers.contents import (
     not_utf8,
     place_columns,
 )
+from danvan.text_legacy import reads_as_vietnamese
 
 if TYPE_CHECKING:
     from _csv import _reader as CsvReader
@@ -35,6 +42,13 @@ if TYPE_CHECKING:
 
 MAX_CSV_LINE_BYTES = 4 * 1024 * 1024
 CSV_DELIMITERS = (",", ";", "\t")
+ENCODING_SAMPLE_BYTES = 1 << 20  # how much of a file decides its encoding
+WINDOWS_1258_NOTE = (
+    "the file was saved in the Windows-1258 code page, not UTF-8, and was read in it; "
+    "save it as 'CSV UTF-8' next time",
+    "tệp được lưu bằng bảng mã Windows-1258, không phải UTF-8, và đã được đọc theo bảng mã "
+    "đó; lần sau hãy lưu dạng 'CSV UTF-8'",
+)
 
 
 def read_csv(path: Path) -> FileContents:
@@ -42,7 +56,7 @@ def read_csv(path: Path) -> FileContents:
     sheet = excerpt(path.name, 255)  # the file name is the rows' sheet in their lineage
     handle = path.open("rb", buffering=0)
     try:
-        reader, delimiter, utf16 = _csv_reader(handle)
+        reader, delimiter, encoding = _csv_reader(handle)
         header = next(reader, None)
         if header is None:
             raise FileRejected(
@@ -63,10 +77,14 @@ def read_csv(path: Path) -> FileContents:
     except BaseException:
         handle.close()
         raise
-    table = Table(section, sheet, columns, tuple(header), _CsvRecords(handle, reader), unplaced)
-    if not utf16:
+    records = _CsvRecords(handle, reader, compose=encoding == "cp1258")
+    table = Table(section, sheet, columns, tuple(header), records, unplaced)
+    contents = FileContents("csv", (SUBMISSION.name, section.name), tables=[table])
+    if encoding == "utf-8-sig":
         table.csv_source = CsvSource(path, delimiter)
-    return FileContents("csv", (SUBMISSION.name, section.name), tables=[table])
+    elif encoding == "cp1258":
+        contents.notes.append(WINDOWS_1258_NOTE)
+    return contents
 
 
 def _csv_section(path: Path) -> Section:
@@ -84,30 +102,58 @@ def _csv_section(path: Path) -> Section:
     )
 
 
-def _csv_reader(handle: io.FileIO) -> tuple[CsvReader, str, bool]:
-    """A csv reader over the file as text: UTF-8 (BOM or not) or UTF-16 with a BOM; its
-    delimiter; and whether it is UTF-16."""
+def _csv_reader(handle: io.FileIO) -> tuple[CsvReader, str, str]:
+    """A csv reader over the file as text: UTF-8 (BOM or not), UTF-16 with a BOM, or
+    Vietnamese in Windows-1258; its delimiter; and the encoding."""
     head = handle.read(4)
     handle.seek(0)
     utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    encoding = "utf-16" if utf16 else "utf-8-sig"
     buffered = io.BufferedReader(_GuardedBytes(handle, refuse_nul=not utf16), 1 << 20)
+    encoding = "utf-16" if utf16 else _encoding(buffered.peek(ENCODING_SAMPLE_BYTES))
     first_line = buffered.peek(1 << 16).split(b"\n", 1)[0].decode(encoding, "replace")
     delimiter = max(CSV_DELIMITERS, key=first_line.count)
     text = io.TextIOWrapper(buffered, encoding, newline="")
-    return csv.reader(text, delimiter=delimiter), delimiter, utf16
+    return csv.reader(text, delimiter=delimiter), delimiter, encoding
+
+
+def _encoding(sample: bytes) -> str:
+    """UTF-8, unless ``sample`` (the file's start) is not UTF-8 but reads as Vietnamese in
+    Windows-1258."""
+    sample = sample[:ENCODING_SAMPLE_BYTES]
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8-sig"
+    except UnicodeDecodeError as error:
+        try:
+            text = unicodedata.normalize("NFC", sample.decode("cp1258"))
+        except UnicodeDecodeError:
+            raise not_utf8(f"at byte {error.start}") from error
+        if not reads_as_vietnamese(text):
+            raise FileRejected(
+                "not_utf8",
+                f"the text is not UTF-8 (first bad byte at byte {error.start}), nor Vietnamese "
+                "in the Windows-1258 code page; save it as 'CSV UTF-8'",
+                f"văn bản không ở mã UTF-8 (byte lỗi đầu tiên tại byte {error.start}), cũng "
+                "không phải tiếng Việt theo bảng mã Windows-1258; hãy lưu dạng 'CSV UTF-8'",
+            ) from error
+        return "cp1258"
 
 
 class _CsvRecords:
     """(record number, fields) from record 2 on; read errors reject the file."""
 
-    def __init__(self, handle: io.FileIO, reader: CsvReader) -> None:
+    def __init__(self, handle: io.FileIO, reader: CsvReader, *, compose: bool) -> None:
         self._handle = handle
         self._reader = reader
+        self._compose = compose  # Windows-1258 text: tone marks follow their letters
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         with self._handle:
             try:
+                if self._compose:
+                    for number, fields in enumerate(self._reader, start=2):
+                        yield number, [unicodedata.normalize("NFC", f) for f in fields]
+                    return
                 yield from enumerate(self._reader, start=2)
             except csv.Error as error:
                 raise _csv_error(error, self._reader.line_num) from error

@@ -2,7 +2,10 @@
 
 ``dd/mm/yyyy`` (also ``-`` and ``.``), ISO ``yyyy-mm-dd``, ``ngày 5 tháng 3 năm
 2024``, Excel serial numbers (1900 system). ``03/25/2024`` and two-digit years
-are refused, never guessed. Every failure is a ``ValueParseError``.
+are refused, never guessed. Where the day may not be known (when a model
+started), ``parse_rough_date`` also takes a month (``3/2024``, ``T3/2024``,
+``tháng 3/2024``) or a year (``2024``), as its first day. Every failure is a
+``ValueParseError``.
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-from danvan.ingest.values.errors import ValueForms
+from danvan.ingest.values.errors import ValueForms, ValueParseError
 from danvan.ingest.values.numbers import decimal_from_number
+from danvan.ingest.values.periods import UNKNOWN_PERIOD_FORMAT, parse_period
 from danvan.text import fold_diacritics, lower_nfc
 
 DATE_FORMS_EN = (
@@ -34,8 +38,19 @@ _WORDS_DATE_RE = re.compile(r"(\d{1,2}) ?thang ?(\d{1,2}),? ?nam ?(\d{4})")
 _DAY_PREFIX_RE = re.compile(r"^ngay ?")
 
 
+ROUGH_DATE_FORMS_EN = f"{DATE_FORMS_EN}, or a month (3/2024, tháng 3/2024) or a year (2024)"
+ROUGH_DATE_FORMS_VI = f"{DATE_FORMS_VI}, hoặc tháng (3/2024, tháng 3/2024) hoặc năm (2024)"
+ROUGH_PERIOD_KINDS = ("month", "year")
+ROUGH_YEARS = range(1900, 2100)  # a model's start; a four-digit number outside is no year
+
 _date_error = ValueForms(
     "a date", "không đọc được ngày '{text}'", DATE_FORMS_EN, DATE_FORMS_VI
+).error
+_rough_date_error = ValueForms(
+    "a date, month or year",
+    "không đọc được ngày, tháng hoặc năm '{text}'",
+    ROUGH_DATE_FORMS_EN,
+    ROUGH_DATE_FORMS_VI,
 ).error
 
 
@@ -102,3 +117,44 @@ def parse_date(text: object) -> date:
     if isinstance(text, str):
         return _parse_date_text(text)
     return _excel_date(text)
+
+
+def _parse_month_or_year(text: str, date_error: ValueParseError) -> date:
+    """The first day of the month or year ``text`` names; ``date_error``: why it is no date."""
+    try:
+        period = parse_period(text)
+    except ValueParseError as error:
+        # A month that does not exist (13/2024) says so; anything else was meant as a date.
+        why = date_error.why if error.why == UNKNOWN_PERIOD_FORMAT else error.why
+        raise _rough_date_error(text, *why) from None
+    if period.kind not in ROUGH_PERIOD_KINDS:
+        raise _rough_date_error(
+            text,
+            f"{period.label_vi} is a {period.kind.replace('_', ' ')}, not a day, month or year",
+            f"{period.label_vi} là kỳ báo cáo, không phải ngày, tháng hay năm",
+        )
+    if period.start.year not in ROUGH_YEARS:
+        raise _rough_date_error(
+            text,
+            f"{period.start.year} is not a year a model can have started in",
+            f"{period.start.year} không phải năm bắt đầu hợp lệ",
+        )
+    return period.start
+
+
+def parse_rough_date(value: object) -> date:
+    """A date where the day may not be known: a calendar date (``parse_date``), or a month
+    (``3/2024``, ``T3/2024``, ``Tháng 03 năm 2024``) or a year (``2024``) as its first day."""
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and float(value).is_integer()
+        and int(value) in ROUGH_YEARS
+    ):
+        return date(int(value), 1, 1)  # a year typed into a number cell, not an Excel serial
+    try:
+        return parse_date(value)
+    except ValueParseError as error:
+        if not isinstance(value, str):
+            raise
+        return _parse_month_or_year(value, error)

@@ -6,10 +6,14 @@ from __future__ import annotations
 class ValueParseError(ValueError):
     """A cell value that cannot be read; ``str(error)`` is English, ``message_vi`` Vietnamese."""
 
-    def __init__(self, text: object, message: str, message_vi: str) -> None:
+    def __init__(
+        self, text: object, message: str, message_vi: str, why: tuple[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.text = text if isinstance(text, str) else str(text)
         self.message_vi = message_vi
+        # What was wrong, without the accepted forms (English, Vietnamese).
+        self.why = why or (message, message_vi)
 
 
 class ValueForms:
@@ -27,4 +31,5 @@ class ValueForms:
             text,
             f"cannot read {text!r} as {self.what_en}: {why_en}; {self.accepted_en}",
             f"{self.unreadable_vi.format(text=text)}: {why_vi}; {self.accepted_vi}",
+            (why_en, why_vi),
         )

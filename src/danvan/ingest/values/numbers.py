@@ -13,6 +13,9 @@ Vietnamese style first: ``.`` groups thousands and ``,`` is the decimal mark.
   three digits follow a 1–3 digit part not starting with 0: ``1,234`` and
   ``13,000`` are refused as ambiguous (Vietnamese 1.234 or English 1234).
 * a separator at the end (``280.``) is refused.
+* spaces (also non-breaking and narrow no-break spaces) group thousands:
+  ``1 200``, ``1 200 000``, ``1 200,5``; every group after the first has
+  exactly three digits, so ``1 2`` and ``12 34`` are refused.
 
 Before the number a qualifier may stand: ``more_than`` (hơn, trên, more
 than, over, >), ``less_than`` (dưới, ít hơn, less than, under, <),
@@ -22,7 +25,8 @@ thiểu, at least, ≥, or "… trở lên" after the number) and ``at_most`` (t
 đa, không quá, at most, ≤, or "… trở xuống").  After it: scale words
 (tỷ/tỉ ×10⁹, triệu/tr ×10⁶, nghìn/ngàn ×10³, billion, million, thousand;
 they multiply, so "nghìn tỷ" is ×10¹², and descending terms add, so "1 tỷ
-200 triệu" is 1.2×10⁹), then ``%`` (the value stays in percent: ``2,34%``
+200 triệu" is 1.2×10⁹; "rưỡi" after a scale word is half of it, so "2 tỷ
+rưỡi" is 2.5×10⁹ and "1 triệu rưỡi" 1.5×10⁶), then ``%`` (the value stays in percent: ``2,34%``
 is 2.34) or a word for đồng.  Any other text is refused; values with units
 go through ``units``.  Excel numbers (int, float) are taken as
 they are; a float goes through its shortest repr, so 2.34 stays 2.34.
@@ -48,13 +52,14 @@ QUALIFIERS = ("more_than", "less_than", "about", "at_least", "at_most")
 
 NUMBER_FORMS_EN = (
     "accepted: 1234, 1.234.567 (dot groups thousands), 1,5 (comma is the decimal mark), "
-    "1.234,5, 1234.5; optionally hơn/trên/dưới/khoảng/>/< before and tỷ/triệu/nghìn or % after"
+    "1.234,5, 1234.5, 1 200 000 (space groups thousands); optionally hơn/trên/dưới/khoảng/>/< "
+    "before and tỷ/triệu/nghìn (2 tỷ rưỡi) or % after"
 )
 
 NUMBER_FORMS_VI = (
     "chấp nhận: 1234, 1.234.567 (dấu chấm phân cách hàng nghìn), 1,5 (dấu phẩy thập phân), "
-    "1.234,5, 1234.5; có thể có hơn/trên/dưới/khoảng/>/< phía trước và tỷ/triệu/nghìn hoặc % "
-    "phía sau"
+    "1.234,5, 1234.5, 1 200 000 (khoảng trắng phân cách hàng nghìn); có thể có "
+    "hơn/trên/dưới/khoảng/>/< phía trước và tỷ/triệu/nghìn (2 tỷ rưỡi) hoặc % phía sau"
 )
 
 
@@ -122,9 +127,14 @@ _SCALES: dict[str, int] = {
     }.items()
     for spelling in _with_folded(spellings)
 }
+# "rưỡi" (a half) after a scale word: "2 tỷ rưỡi" is 2.5 tỷ.
+_HALF = frozenset(_with_folded(("rưỡi",)))
 INTEGER_RE = re.compile(r"-?\d+")
-_NUMBER_RE = re.compile(r"([-−+]?)(\d[\d.,]*)")
-_NEXT_NUMBER_RE = re.compile(r"\s*(\d[\d.,]*)")
+# Digits with marks, in space-separated groups (lower_nfc has made every space a " ").
+_LITERAL = r"\d[\d.,]*(?: \d[\d.,]*)*"
+_NUMBER_RE = re.compile(rf"([-−+]?)({_LITERAL})")
+_NEXT_NUMBER_RE = re.compile(rf"\s*({_LITERAL})")
+_SPACE_GROUPED_RE = re.compile(r"([1-9]\d{0,2}(?: \d{3})+)(?:[.,](\d+))?")
 _WORD_RE = re.compile(r"\s*([^\W\d_]+)")
 _GROUPED = {sep: re.compile(rf"[1-9]\d{{0,2}}(?:\{sep}\d{{3}})+") for sep in ".,"}
 _GROUP_HEAD_RE = re.compile(r"[1-9]\d{0,2}")
@@ -158,8 +168,25 @@ def tidy(value: Decimal) -> Decimal:
     return value.normalize()
 
 
+def _parse_space_grouped(literal: str, text: str) -> Decimal:
+    """Thousands grouped by spaces (``1 200 000``), maybe with a decimal part (``1 200,5``)."""
+    found = _SPACE_GROUPED_RE.fullmatch(literal)
+    if found is None or (found.group(2) is not None and len(found.group(2)) == 3):
+        raise number_error(
+            text,
+            f"'{literal}' is not one number: digits separated by spaces must be thousands "
+            "groups of three (1 200 000)",
+            f"'{literal}' không phải một số: các nhóm chữ số cách nhau bằng khoảng trắng phải "
+            "là nhóm hàng nghìn gồm ba chữ số (1 200 000)",
+        )
+    whole, fraction = found.groups()
+    return Decimal(whole.replace(" ", "") + (f".{fraction}" if fraction else ""))
+
+
 def _parse_literal(literal: str, text: str) -> Decimal:
     """Digits with ``.`` and ``,`` marks, read by the rules of the module docstring."""
+    if " " in literal:
+        return _parse_space_grouped(literal, text)
     if literal[-1] in ".,":
         raise number_error(
             text, f"'{literal}' ends with a separator", f"'{literal}' kết thúc bằng dấu phân cách"
@@ -243,6 +270,17 @@ def scan(text: str) -> Scan:
             scale_start = word.start(1) if scale_start is None else scale_start
             scale *= _SCALES[word.group(1)]
             pos = word.end()
+        if (word := _WORD_RE.match(low, pos)) and word.group(1) in _HALF:
+            if scale == 1:
+                raise number_error(
+                    text,
+                    "'rưỡi' (a half) must follow tỷ, triệu or nghìn, as in '2 tỷ rưỡi'",
+                    "'rưỡi' phải đứng sau tỷ, triệu hoặc nghìn, ví dụ '2 tỷ rưỡi'",
+                )
+            literal += Decimal("0.5")
+            pos = word.end()
+            terms.append((literal, scale, scale_start))
+            break
         terms.append((literal, scale, scale_start))
         if scale == 1 or not (following := _NEXT_NUMBER_RE.match(low, pos)):
             break

@@ -30,6 +30,7 @@ PERIOD_FORMS_VI = (
     "'2020-2025', hoặc mã như 2025-01, 2025-Q3, 2024-H1, 2023-9M"
 )
 
+UNKNOWN_PERIOD_FORMAT = ("unknown period format", "không đúng định dạng kỳ báo cáo")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _ROMAN_OF = {number: roman.upper() for roman, number in _ROMAN.items()}
 
@@ -177,7 +178,7 @@ def _parse_period_text(text: str) -> Period:
     for pattern, build in _PERIOD_PATTERNS:
         if found := pattern.fullmatch(key):
             return build(text, *found.groups())
-    raise _period_error(text, "unknown period format", "không đúng định dạng kỳ báo cáo")
+    raise _period_error(text, *UNKNOWN_PERIOD_FORMAT)
 
 
 def parse_period(text: str | int) -> Period:

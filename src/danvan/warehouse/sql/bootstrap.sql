@@ -24,6 +24,11 @@ create table if not exists raw.files (
     loaded_at timestamptz not null default clock_timestamp()
 );
 comment on table raw.files is 'Every file received: loaded (possibly with quarantined rows) or rejected whole, with why.';
+-- note_en, note_vi: how a loaded file was read that its sender should know of (a legacy
+-- code page, text typed with a legacy font read back as Unicode); reason_*: why it was rejected.
+alter table raw.files
+    add column if not exists note_en text,
+    add column if not exists note_vi text;
 
 -- Rows are written by COPY in the same transaction as their file's row in raw.files.
 -- A per-row foreign key would triple the cost of COPY, so instead the raw GX suites
