@@ -586,12 +586,20 @@ def write_form(submissions: list[GeneratedSubmission], directory: Path, form: st
     raise ValueError(f"unknown form {form!r}; forms are {', '.join(FORMS)}")
 
 
+def write_submissions(
+    submissions: list[GeneratedSubmission], directory: Path, forms: tuple[str, ...] = FORMS
+) -> list[Path]:
+    """Submissions spread over ``forms`` in turn (an inbox takes them as they are)."""
+    written = []
+    for index, form in enumerate(forms):
+        written += write_form(submissions[index :: len(forms)], directory, form)
+    return written
+
+
 def write_generated(
     generated: Generated, directory: Path, forms: tuple[str, ...] = FORMS
 ) -> list[Path]:
     """Submissions spread over ``forms`` in turn, and ``manifest.json`` beside them."""
-    written = []
-    for index, form in enumerate(forms):
-        written += write_form(generated.submissions[index :: len(forms)], directory, form)
+    written = write_submissions(generated.submissions, directory, forms)
     (directory / "manifest.json").write_text(generated.manifest.to_json(), encoding="utf-8")
     return written
