@@ -365,6 +365,7 @@ class _Generator:
         )
         recognised = rng.random() < 0.3
         year = rng.randint(2015, min(2023, first_end.year))
+        last_recognition = min(2024, first_end.year)
         started = date(
             year,
             rng.randint(1, 12 if year < first_end.year else first_end.month),
@@ -381,9 +382,7 @@ class _Generator:
             households=rng.randint(5, 200),
             recognition=(
                 rng.choice(("commune", "province")),
-                rng.randint(
-                    min(max(2020, year), min(2024, first_end.year)), min(2024, first_end.year)
-                ),
+                rng.randint(min(max(2020, year), last_recognition), last_recognition),
             )
             if recognised
             else None,
