@@ -142,10 +142,10 @@ def test_indicator_totals_in_raw_match_the_manifest(warehouse_url, tmp_path, mes
     assert dict(totals) == messy.manifest.indicator_totals()
 
 
-def test_generate_command_writes_the_forms_in_turn_and_the_manifest(tmp_path):
-    # GIVEN an output directory
-    out = tmp_path / "out"
-    # WHEN the command generates JSON and CSV only
+def test_generate_command_writes_the_forms_in_turn_the_manifest_and_corrections(tmp_path):
+    # GIVEN an output directory, and one for the corrected versions of held submissions
+    out, corrections = tmp_path / "out", tmp_path / "corrections"
+    # WHEN the command generates messy JSON and CSV only
     result = CliRunner().invoke(
         main,
         [
@@ -162,6 +162,9 @@ def test_generate_command_writes_the_forms_in_turn_and_the_manifest(tmp_path):
             "json,csv",
             "--seed",
             "3",
+            "--messy",
+            "--corrections",
+            str(corrections),
         ],
     )
     # THEN both forms and the manifest are written, and no workbook
@@ -171,6 +174,12 @@ def test_generate_command_writes_the_forms_in_turn_and_the_manifest(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert (manifest["communes"], manifest["seed"]) == (4, 3)
     assert f"{len(manifest['submissions'])} submissions" in result.output
+    # AND each held submission comes corrected, as JSON
+    held = [facts["name"] for facts in manifest["submissions"] if facts["held_rules"]]
+    assert held and f"({len(held)} to be held)" in result.output
+    assert sorted(path.stem for path in corrections.iterdir()) == sorted(
+        facts["name"] for facts in manifest["corrections"]
+    )
 
 
 def _raw_contents(url: str) -> dict[str, list]:
