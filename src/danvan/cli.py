@@ -605,13 +605,37 @@ def _forms(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str,
     callback=_forms,
     help="Encodings, used in turn.",
 )
-@click.option("--messy", is_flag=True, help="Spell things the way communes really do.")
+@click.option(
+    "--messy",
+    is_flag=True,
+    help="Spell things the way communes really do; spoil a few rows (quarantined) and a few "
+    "submissions (held), as manifest.json lists.",
+)
+@click.option(
+    "--corrections",
+    type=click.Path(path_type=Path),
+    help="Also write the held submissions, corrected, here (JSON), to send a later night.",
+)
 def generate_command(
-    communes: int, periods: int, models: int, out: Path, seed: int, forms: tuple, messy: bool
+    communes: int,
+    periods: int,
+    models: int,
+    out: Path,
+    seed: int,
+    forms: tuple,
+    messy: bool,
+    corrections: Path | None,
 ) -> None:
     """Write synthetic submissions on the real administrative map, and manifest.json."""
-    from danvan.synthetic.generate import generate, write_generated
+    from danvan.synthetic.generate import generate, write_form, write_generated
 
     generated = generate(communes, periods, models, seed=seed, messy=messy)
     written = write_generated(generated, out, forms)
-    click.echo(f"{len(generated.submissions)} submissions in {len(written)} files written to {out}")
+    held = len(generated.manifest.held())
+    click.echo(
+        f"{len(generated.submissions)} submissions ({held} to be held) in {len(written)} files "
+        f"written to {out}"
+    )
+    if corrections is not None:
+        fixed = write_form(generated.corrections, corrections, "json")
+        click.echo(f"{len(fixed)} corrected submissions written to {corrections}")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import unicodedata
 from collections import defaultdict
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -12,8 +14,11 @@ from click.testing import CliRunner
 
 from danvan.cli import main
 from danvan.ingest.reference_data import ReferenceData
+from danvan.ingest.values.periods import Period
+from danvan.quality.suites import Severity, load_suites
 from danvan.reference.admin_map import AdminMap
-from danvan.synthetic.generate import generate, write_form
+from danvan.settings import Settings
+from danvan.synthetic.generate import HELD_RULES, HELD_SHARE, generate, write_form
 from danvan.warehouse.db import bootstrap
 from tests.ingest.support import SEEDS_DIR, fetch, land
 
@@ -137,10 +142,10 @@ def test_indicator_totals_in_raw_match_the_manifest(warehouse_url, tmp_path, mes
     assert dict(totals) == messy.manifest.indicator_totals()
 
 
-def test_generate_command_writes_the_forms_in_turn_and_the_manifest(tmp_path):
-    # GIVEN an output directory
-    out = tmp_path / "out"
-    # WHEN the command generates JSON and CSV only
+def test_generate_command_writes_the_forms_in_turn_the_manifest_and_corrections(tmp_path):
+    # GIVEN an output directory, and one for the corrected versions of held submissions
+    out, corrections = tmp_path / "out", tmp_path / "corrections"
+    # WHEN the command generates messy JSON and CSV only
     result = CliRunner().invoke(
         main,
         [
@@ -157,6 +162,9 @@ def test_generate_command_writes_the_forms_in_turn_and_the_manifest(tmp_path):
             "json,csv",
             "--seed",
             "3",
+            "--messy",
+            "--corrections",
+            str(corrections),
         ],
     )
     # THEN both forms and the manifest are written, and no workbook
@@ -166,6 +174,12 @@ def test_generate_command_writes_the_forms_in_turn_and_the_manifest(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert (manifest["communes"], manifest["seed"]) == (4, 3)
     assert f"{len(manifest['submissions'])} submissions" in result.output
+    # AND each held submission comes corrected, as JSON
+    held = [facts["name"] for facts in manifest["submissions"] if facts["held_rules"]]
+    assert held and f"({len(held)} to be held)" in result.output
+    assert sorted(path.stem for path in corrections.iterdir()) == sorted(
+        facts["name"] for facts in manifest["corrections"]
+    )
 
 
 def _raw_contents(url: str) -> dict[str, list]:
@@ -195,3 +209,60 @@ def _raw_contents(url: str) -> dict[str, list]:
         url, "select column_name, reason_code from audit.quarantine order by 1, 2"
     )
     return contents
+
+
+def test_clean_submissions_pass_every_rule_that_needs_context():
+    # GIVEN clean submissions over thirteen periods (back to 2022)
+    generated = generate(30, 13, 3, seed=4)
+    # WHEN their models and petitions are compared with the period reported
+    for facts, sent in zip(generated.manifest.submissions, generated.submissions, strict=True):
+        period_end = Period.from_code(facts.period_code).end
+        for model in sent.submission["models"]:
+            started = datetime.strptime(model["start_date"], "%d/%m/%Y").date()
+            # THEN every model started by the period's end, and was recognised in between
+            assert started <= period_end, (facts.name, model)
+            if "recognition_year" in model:
+                assert started.year <= model["recognition_year"] <= period_end.year
+        # AND petitions resolved ≤ under authority ≤ received
+        received, under_authority, resolved = (
+            row["value"] for row in sent.submission["activities"][-3:]
+        )
+        assert resolved <= under_authority <= received
+    # AND nothing is to be held, nothing corrected
+    assert generated.manifest.held() == [] and generated.corrections == []
+
+
+def test_messy_submissions_break_a_listed_share_of_hold_rules_and_come_corrected():
+    # GIVEN messy submissions of sixty communes
+    generated = generate(60, 6, 3, seed=2, messy=True)
+    manifest = generated.manifest
+    held = manifest.held()
+    # WHEN the held ones are examined
+    # THEN they are the share announced, one rule each, every rule broken at least once
+    assert len(held) == math.ceil(HELD_SHARE * len(manifest.submissions))
+    assert all(len(facts.held_rules) == 1 for facts in held)
+    assert {facts.held_rules[0] for facts in held} == set(HELD_RULES)
+    # AND the rules are hold_submission rules of the expectations, by name
+    hold_rules = {
+        rule.name
+        for suite in load_suites(Settings().expectations_dir)
+        for rule in suite.rules
+        if rule.severity is Severity.HOLD_SUBMISSION
+    }
+    assert set(HELD_RULES) <= hold_rules
+    # AND each is its report's last revision, corrected by a later one that breaks nothing
+    last = {(f.reporting_unit_code, f.period_code): f for f in manifest.latest()}
+    assert all(last[(f.reporting_unit_code, f.period_code)] == f for f in held)
+    assert [(c.reporting_unit_code, c.period_code, c.revision) for c in manifest.corrections] == [
+        (f.reporting_unit_code, f.period_code, f.revision + 1) for f in held
+    ]
+    assert all(c.held_rules == () for c in manifest.corrections)
+    assert [c.name for c in generated.corrections] == [c.name for c in manifest.corrections]
+    spoiled = {s.name: s.submission for s in generated.submissions}
+    for facts, corrected in zip(held, generated.corrections, strict=True):
+        assert corrected.submission["models"] != spoiled[facts.name]["models"] or (
+            corrected.submission["activities"] != spoiled[facts.name]["activities"]
+        )
+    # AND the manifest lists them
+    listed = json.loads(manifest.to_json())["submissions"]
+    assert sum(bool(facts["held_rules"]) for facts in listed) == len(held)

@@ -8,10 +8,15 @@ Periods run quarter by quarter with a nine-month report overlapping the first
 three quarters and a year report; some submissions are revised later. With
 ``messy`` the submissions look like what communes really type: unit names
 without diacritics, in NFD, with or without prefixes; Vietnamese number
-styles and units inside values; catalogue names in any alias; and a few
-deliberately bad rows (``messy``). The manifest says what is known about the
-result (rows, bad rows and why, indicator totals), for tests and benchmarks
-(``manifest``).
+styles and units inside values; catalogue names in any alias; a few
+deliberately bad rows (``messy``), which landing quarantines; and a known share
+of submissions breaking one rule that needs context (``HELD_RULES``), which the
+nightly gate holds. Without ``messy`` every submission passes those rules: a
+model starts by the end of the first period reported and is recognised between
+its start and that period's end. The manifest says what is known about the
+result (rows, bad rows and why, held submissions and which rule, indicator
+totals), for tests and benchmarks (``manifest``); ``corrections`` are the held
+submissions sent again, corrected.
 
 Everything is drawn from one ``random.Random(seed)``: the same arguments
 give the same submissions.
@@ -19,10 +24,12 @@ give the same submissions.
 
 from __future__ import annotations
 
+import copy
 import csv
+import math
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -57,6 +64,13 @@ FORMS = ("xlsx", "csv", "json")
 NEW_MAP_SHARE = 4  # one commune in this many is on today's map
 REVISION_RATE = 0.1
 BAD_ROW_RATE = 0.02  # of indicator and contribution rows, when messy
+HELD_SHARE = 0.02  # of submissions (rounded up), when messy: each breaks one of HELD_RULES
+CORRECTION_DELAY = timedelta(days=10)  # a held submission is sent again, corrected, this late
+# The hold_submission rules (expectations/, by name) that messy submissions break, in turn.
+PETITIONS_RULE = "petitions resolved ≤ under authority ≤ received"
+RECOGNISED_BEFORE_START_RULE = "recognised between the model's start and the report"
+STARTED_AFTER_PERIOD_RULE = "model started by the end of the period reported"
+HELD_RULES = (PETITIONS_RULE, RECOGNISED_BEFORE_START_RULE, STARTED_AFTER_PERIOD_RULE)
 
 
 Row = dict[str, Any]  # a section row in the JSON form
@@ -75,6 +89,8 @@ class GeneratedSubmission:
 class Generated:
     submissions: list[GeneratedSubmission]
     manifest: Manifest
+    # The held submissions (manifest ``held_rules``) sent again, corrected, a little later.
+    corrections: list[GeneratedSubmission] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -103,6 +119,17 @@ class _Model:
     started: date
     households: int
     recognition: tuple[str, int] | None
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """A submission as generated, with what is needed to spoil it afterwards."""
+
+    generated: GeneratedSubmission
+    facts: SubmissionFacts
+    models: list[_Model]
+    period: Period
+    last_revision: bool
 
 
 def generate(
@@ -141,24 +168,79 @@ class _Generator:
             raise ValueError(f"the map has {len(self.communes):,} communes; asked for {communes:,}")
         chosen = self.rng.sample(old, communes - new_count) + self.rng.sample(new, new_count)
         manifest = Manifest(seed, communes, periods, models, self.messy)
-        submissions = []
+        sent_all: list[_Sent] = []
         for unit in chosen:
-            unit_models = [self._model(unit, number) for number in range(1, models + 1)]
+            unit_periods = _periods(unit.map_version, periods)
+            first_end = min(period.end for period in unit_periods)
+            unit_models = [self._model(unit, number, first_end) for number in range(1, models + 1)]
             for number, model in enumerate(unit_models, start=1):
                 if any(other.name == model.name for other in unit_models[: number - 1]):
                     model.name += f" ({number})"  # names identify models that have no code
             quarters: dict[QuarterKey, Decimal] = {}
-            for period in _periods(unit.map_version, periods):
+            for period in unit_periods:
                 revisions = 2 if self.rng.random() < REVISION_RATE else 1
                 sent = period.end + timedelta(days=self.rng.randint(3, 25))
                 for revision in range(1, revisions + 1):
                     generated, facts = self._submission(
                         unit, unit_models, period, sent, revision, quarters
                     )
-                    submissions.append(generated)
-                    manifest.submissions.append(facts)
+                    sent_all.append(
+                        _Sent(generated, facts, unit_models, period, revision == revisions)
+                    )
                     sent += timedelta(days=self.rng.randint(5, 30))
-        return Generated(submissions, manifest)
+        corrections = self._spoil(sent_all, manifest) if self.messy else []
+        manifest.submissions += [sent.facts for sent in sent_all]
+        return Generated([sent.generated for sent in sent_all], manifest, corrections)
+
+    # -- submissions the nightly gate holds ------------------------------------------
+
+    def _spoil(self, sent_all: list[_Sent], manifest: Manifest) -> list[GeneratedSubmission]:
+        """Make ``HELD_SHARE`` of the submissions break one of ``HELD_RULES`` each (in turn),
+        and return them corrected, sent again later. Only a report's last revision is
+        spoiled, so that the held submission is the one its sender must correct."""
+        candidates = [index for index, sent in enumerate(sent_all) if sent.last_revision]
+        count = min(len(candidates), math.ceil(HELD_SHARE * len(sent_all)))
+        corrections = []
+        for turn, index in enumerate(sorted(self.rng.sample(candidates, count))):
+            sent = sent_all[index]
+            corrected = copy.deepcopy(sent.generated.submission)
+            rule = HELD_RULES[turn % len(HELD_RULES)]
+            self._break_rule(rule, sent)
+            sent_all[index] = replace(sent, facts=replace(sent.facts, held_rules=(rule,)))
+            again = sent.facts.submitted_on + CORRECTION_DELAY
+            corrected["submission"]["submitted_on"] = again.strftime("%d/%m/%Y")
+            first_name = sent.facts.name.removesuffix(f"_r{sent.facts.revision}")
+            name = f"{first_name}_r{sent.facts.revision + 1}"
+            corrections.append(replace(sent.generated, name=name, submission=corrected))
+            manifest.corrections.append(
+                replace(
+                    sent.facts,
+                    name=name,
+                    submitted_on=again,
+                    revision=sent.facts.revision + 1,
+                )
+            )
+        return corrections
+
+    def _break_rule(self, rule: str, sent: _Sent) -> None:
+        rng = self.rng
+        submission = sent.generated.submission
+        position = rng.randrange(len(sent.models))
+        model, row = sent.models[position], submission["models"][position]
+        if rule == PETITIONS_RULE:
+            # received, under authority, resolved: the last three activity rows
+            under_authority, resolved = submission["activities"][-2:]
+            resolved["value"] = under_authority["value"] + rng.randint(1, 10)
+        elif rule == RECOGNISED_BEFORE_START_RULE:
+            row["recognition_level"] = row.get("recognition_level") or "xã"
+            row["recognition_year"] = model.started.year - rng.randint(1, 3)
+        elif rule == STARTED_AFTER_PERIOD_RULE:
+            for column in ("recognition_level", "recognition_year", "is_typical"):
+                row.pop(column, None)  # a recognition year before the start is another rule
+            started = sent.period.end + timedelta(days=rng.randint(1, 90))
+            row["start_date"] = self.spell.day(started)
+        else:
+            raise ValueError(f"no way to break the rule {rule!r}")
 
     # -- one submission ----------------------------------------------------------
 
@@ -272,7 +354,9 @@ class _Generator:
             return False
         return match.unit_code == unit.code
 
-    def _model(self, unit: _Commune, number: int) -> _Model:
+    def _model(self, unit: _Commune, number: int, first_end: date) -> _Model:
+        """A model started by ``first_end`` (the end of the first period the unit reports),
+        and recognised (if it is) between its start and then."""
         rng = self.rng
         topic = rng.choice(sorted(TOPIC_INDICATORS))
         village = rng.choice(VILLAGES)
@@ -280,6 +364,13 @@ class _Generator:
             sorted(rng.sample(self.catalogue.lookups["organization"].codes, rng.randint(1, 2)))
         )
         recognised = rng.random() < 0.3
+        year = rng.randint(2015, min(2023, first_end.year))
+        last_recognition = min(2024, first_end.year)
+        started = date(
+            year,
+            rng.randint(1, 12 if year < first_end.year else first_end.month),
+            rng.randint(1, 28),
+        )
         return _Model(
             code=None if self.messy and rng.random() < 0.2 else f"{unit.code}-M{number:02d}",
             name=f"{self.topics[topic]['name_vi']} – {village}",
@@ -287,9 +378,12 @@ class _Generator:
             field_code=self.topics[topic]["field_code"],
             organizations=organizations,
             village=village,
-            started=date(rng.randint(2015, 2023), rng.randint(1, 12), rng.randint(1, 28)),
+            started=started,
             households=rng.randint(5, 200),
-            recognition=(rng.choice(("commune", "province")), rng.randint(2020, 2024))
+            recognition=(
+                rng.choice(("commune", "province")),
+                rng.randint(min(max(2020, year), last_recognition), last_recognition),
+            )
             if recognised
             else None,
         )
@@ -491,12 +585,20 @@ def write_form(submissions: list[GeneratedSubmission], directory: Path, form: st
     raise ValueError(f"unknown form {form!r}; forms are {', '.join(FORMS)}")
 
 
+def write_submissions(
+    submissions: list[GeneratedSubmission], directory: Path, forms: tuple[str, ...] = FORMS
+) -> list[Path]:
+    """Submissions spread over ``forms`` in turn (an inbox takes them as they are)."""
+    written = []
+    for index, form in enumerate(forms):
+        written += write_form(submissions[index :: len(forms)], directory, form)
+    return written
+
+
 def write_generated(
     generated: Generated, directory: Path, forms: tuple[str, ...] = FORMS
 ) -> list[Path]:
     """Submissions spread over ``forms`` in turn, and ``manifest.json`` beside them."""
-    written = []
-    for index, form in enumerate(forms):
-        written += write_form(generated.submissions[index :: len(forms)], directory, form)
+    written = write_submissions(generated.submissions, directory, forms)
     (directory / "manifest.json").write_text(generated.manifest.to_json(), encoding="utf-8")
     return written

@@ -1,4 +1,5 @@
-"""What is known about generated submissions: rows sent, rows spoiled and why, totals.
+"""What is known about generated submissions: rows sent, rows spoiled and why, the
+submissions the nightly gate must hold and for which rule, totals.
 
 Tests and benchmarks compare what landed with the manifest (``manifest.json`` beside
 the generated files).
@@ -34,6 +35,7 @@ class SubmissionFacts:
     rows: dict[str, int]
     bad_rows: tuple[BadRow, ...]
     indicator_values: tuple[tuple[str, Decimal], ...]  # good rows, in the indicator's own unit
+    held_rules: tuple[str, ...] = ()  # hold_submission rules it breaks: its fate is 'held'
 
 
 @dataclass
@@ -44,6 +46,8 @@ class Manifest:
     models: int
     messy: bool
     submissions: list[SubmissionFacts] = field(default_factory=list)
+    # The held submissions sent again, corrected (``Generated.corrections``), not yet sent.
+    corrections: list[SubmissionFacts] = field(default_factory=list)
 
     def rows_sent(self, section: str) -> int:
         return sum(facts.rows.get(section, 0) for facts in self.submissions)
@@ -51,8 +55,13 @@ class Manifest:
     def rows_bad(self, section: str) -> int:
         return sum(bad.section == section for facts in self.submissions for bad in facts.bad_rows)
 
+    def held(self) -> list[SubmissionFacts]:
+        """The submissions the nightly gate must hold (each breaks ``held_rules``)."""
+        return [facts for facts in self.submissions if facts.held_rules]
+
     def latest(self) -> list[SubmissionFacts]:
-        """The last revision of each unit's report for each period (what the marts show)."""
+        """The last revision of each unit's report for each period (what raw holds last;
+        the marts show it once it passes every rule)."""
         latest: dict[tuple[str, str], SubmissionFacts] = {}
         for facts in self.submissions:
             key = (facts.reporting_unit_code, facts.period_code)
