@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -17,13 +18,43 @@ from click.testing import CliRunner
 
 from danvan.cli import main
 from danvan.ingest.format.writers import write_json
+from danvan.pipeline import NightlySummary
 from danvan.settings import Settings
 from danvan.synthetic.samples import copy_samples
-from tests.quality.test_gate import RAW_ROWS_RULE, hoa_lu_2024
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e]
 
 DANVAN = Path(sys.executable).with_name("danvan")
+RAW_ROWS_RULE = "every row a loaded file counted is in raw"
+
+
+def hoa_lu_report(submitted_on: str) -> dict:
+    """Hoa Lư city's 2024 report, with its petitions."""
+    return {
+        "submission": {
+            "reporting_unit_name": "Thành phố Hoa Lư",
+            "reporting_unit_level": "huyện",
+            "province": "Ninh Bình",
+            "period": "Năm 2024",
+            "submitted_on": submitted_on,
+            "submitter": "Ban Dân vận Thành ủy Hoa Lư",
+        },
+        "models": [
+            {
+                "model_code": "NBH-HOALU-BUACOM",
+                "model_name": "Bữa cơm nghĩa tình",
+                "field": "văn hóa – xã hội",
+                "start_date": "2022",
+                "status": "đang thực hiện",
+            }
+        ],
+        "indicators": [{"model_code": "NBH-HOALU-BUACOM", "indicator": "Số suất ăn", "value": 200}],
+        "activities": [
+            {"activity": "petitions_received", "value": 392},
+            {"activity": "petitions_under_authority", "value": 392},
+            {"activity": "petitions_resolved", "value": 380},
+        ],
+    }
 
 
 @dataclass(frozen=True)
@@ -80,10 +111,7 @@ def blocked_night(sample_night: Finished, module_warehouse: Settings) -> Finishe
     with psycopg.connect(url) as conn:
         conn.execute("create table public.kept as select * from raw.unit_activities")
         conn.execute("delete from raw.unit_activities")
-    write_json(
-        hoa_lu_2024("25/01/2025", petitions_resolved=380),
-        module_warehouse.inbox_dir / "hoa-lu_2024_v3.json",
-    )
+    write_json(hoa_lu_report("25/01/2025"), module_warehouse.inbox_dir / "hoa-lu_2024.json")
     try:
         return danvan(module_warehouse, "nightly")
     finally:
@@ -163,8 +191,7 @@ def test_json_of_a_night_and_of_an_ingest_carry_the_counts(blocked_night, module
     # GIVEN a file the warehouse already has, and one it has not
     archived = next(module_warehouse.archive_dir.rglob("*.csv"))
     fresh = module_warehouse.home_dir / "fresh.json"
-    hoa_lu = hoa_lu_2024("02/02/2025", petitions_resolved=381)
-    write_json(hoa_lu, fresh)
+    write_json(hoa_lu_report("02/02/2025"), fresh)
     # WHEN they are ingested with --json
     ingested = danvan_here(module_warehouse, "ingest", "--json", str(archived), str(fresh))
     # THEN stdout is one JSON object with each file's result and the totals
@@ -215,3 +242,17 @@ def test_an_unreadable_url_is_one_message_without_the_password(tmp_path):
     assert finished.exit_code == 1
     assert "Secret-Pa55" not in text and "Traceback" not in text
     assert len(finished.lines) <= 3, finished.lines
+
+
+def test_a_failed_night_says_what_failed_and_what_to_do_next():
+    # GIVEN a night whose build failed, with dbt's failing models under its first line
+    error = "dbt build failed (exit 1):\n" + "\n".join(f"model.m{i}: boom" for i in range(40))
+    summary = NightlySummary(uuid.uuid4(), status="failed", error=error)
+    # WHEN its outcome is shown
+    shown = summary.render_outcome().splitlines()
+    # THEN a few lines say it failed, the error's head and what to do; the exit code is 1
+    assert "FAILED" in shown[0]
+    assert "  error: dbt build failed (exit 1):" in shown
+    assert any(line.startswith("  next: read the log") for line in shown)
+    assert len(shown) <= 10
+    assert summary.exit_code == 1

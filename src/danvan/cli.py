@@ -337,7 +337,7 @@ def demo(settings: Settings, inbox: Path | None) -> None:
 
     target = inbox or settings.inbox_dir
     copied = copy_samples(target)
-    click.echo(f"{len(copied)} sample submissions copied to {target}")
+    click.echo(f"{len(copied)} sample submissions copied to {target}; next: danvan nightly")
 
 
 @main.command()
