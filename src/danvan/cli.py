@@ -61,7 +61,7 @@ class DanvanGroup(click.Group):
 
 def _failure_message(error: BaseException, settings: Settings | None) -> str:
     if settings is None:  # the settings themselves could not be read
-        return f"cannot read the settings (DANVAN_* variables or .env): {error}"
+        return f"cannot read the settings (DANVAN_* variables or .env): {redact(str(error), None)}"
     return describe_failure(error, settings) + "\n(run with `danvan --debug …` for the traceback)"
 
 

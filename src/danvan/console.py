@@ -135,10 +135,11 @@ def secrets_of(settings: Settings) -> list[str]:
     return [form for secret in secrets if secret for form in {secret, quote(secret, safe="")}]
 
 
-def redact(text: str, settings: Settings) -> str:
-    """The text with every password left out."""
+def redact(text: str, settings: Settings | None) -> str:
+    """The text with every password left out: those of URLs, and those the settings hold."""
     text = URL_PASSWORD.sub(r"\1***@", text)
-    for secret in sorted(secrets_of(settings), key=len, reverse=True):
+    secrets = secrets_of(settings) if settings is not None else []
+    for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, "***")
     return text
 
