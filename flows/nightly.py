@@ -23,6 +23,7 @@ from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
 from danvan import night
+from danvan.console import progress
 from danvan.feedback import write_feedback_files
 from danvan.gate.admit import GateReport
 from danvan.gate.scope import BuildScope
@@ -149,6 +150,7 @@ def nightly_pipeline(
         summary.full_refresh = full_build
         if full_build:
             prepare_reference(settings, target, run_dir)
+            progress("reference: seeds and staging views rebuilt (a full build)")
         summary.gate = admit_submissions(settings, target, run_id)
         summary.report_stage("submissions")
         summary.scope = plan(target, run_id, full_build)
