@@ -23,6 +23,7 @@ from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
 from danvan import night
+from danvan.console import progress
 from danvan.feedback import write_feedback_files
 from danvan.gate.admit import GateReport
 from danvan.gate.scope import BuildScope
@@ -130,19 +131,28 @@ def write_report(
 
 
 @flow(name="danvan-nightly", log_prints=True)
-def nightly_pipeline(settings: Settings, inbox: Path, full_refresh: bool = False) -> NightlySummary:
+def nightly_pipeline(
+    settings: Settings,
+    inbox: Path,
+    full_refresh: bool = False,
+    run_id: uuid.UUID | None = None,
+) -> NightlySummary:
+    """``run_id`` names the run's directory (and its log), chosen by the caller or here."""
     started = time.monotonic()
-    run_id = uuid.uuid4()
+    run_id = run_id or uuid.uuid4()
     run_dir = settings.run_dir / str(run_id)
     summary = NightlySummary(run_id=run_id)
     target = open_warehouse(settings)
     with pipeline_lock(target.url), RunLog(target.url, summary) as run_log:
         summary.ingest = ingest_inbox(settings, inbox, run_id)
+        summary.report_stage("ingest")
         full_build = needs_full_build(settings, target, full_refresh)
         summary.full_refresh = full_build
         if full_build:
             prepare_reference(settings, target, run_dir)
+            progress("reference: seeds and staging views rebuilt (a full build)")
         summary.gate = admit_submissions(settings, target, run_id)
+        summary.report_stage("submissions")
         summary.scope = plan(target, run_id, full_build)
         tell_senders(target, run_id)
         if summary.scope.is_empty and not full_build:
@@ -150,11 +160,14 @@ def nightly_pipeline(settings: Settings, inbox: Path, full_refresh: bool = False
             run_log.finish("unchanged")
             return summary
         summary.dbt = build_marts(settings, target, run_dir, full_build)
+        summary.report_stage("build")
         summary.validation = check_build(settings, target, run_id, summary.gate)
+        summary.report_stage("checks")
         if not summary.validation.success:
             keep_validation(target, summary.validation, published=False)
             raise PublicationBlocked("a systemic check failed; nothing was published", summary)
         summary.publication = publish_marts(target, run_dir, summary.scope, full_build)
+        summary.report_stage("publish")
         keep_validation(target, summary.validation, published=True)
         if full_build:
             record_release(settings, target, run_id)

@@ -7,11 +7,25 @@ import os
 import shlex
 import shutil
 import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 import click
 
+from danvan.console import (
+    EXIT_ATTENTION,
+    EXIT_FAILED,
+    EXIT_OK,
+    describe_failure,
+    redact,
+    run_output,
+)
 from danvan.settings import (
     Settings,
     configure_prefect,
@@ -21,10 +35,44 @@ from danvan.settings import (
 )
 from danvan.warehouse.connection import embedded_warehouse, warehouse_target
 
+EXIT_CODES = """\b
+Exit codes:
+  0  done: published (or nothing new), nothing held, no warning
+  1  failed, or publication blocked (nothing published)
+  2  usage error (a wrong command or option)
+  3  done, but submissions were held, rules warned or files were rejected
+"""
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class DanvanGroup(click.Group):
+    """Any failure is one message and exit code 1; its traceback only with --debug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            if ctx.params.get("debug"):
+                raise
+            settings = ctx.obj if isinstance(ctx.obj, Settings) else None
+            raise click.ClickException(_failure_message(error, settings)) from error
+
+
+def _failure_message(error: BaseException, settings: Settings | None) -> str:
+    if settings is None:  # the settings themselves could not be read
+        return f"cannot read the settings (DANVAN_* variables or .env): {redact(str(error), None)}"
+    return describe_failure(error, settings) + "\n(run with `danvan --debug …` for the traceback)"
+
+
+@click.group(
+    cls=DanvanGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EXIT_CODES,
+)
+@click.option("--debug", is_flag=True, help="Show the traceback of a failure.")
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, debug: bool) -> None:
     """danvan: the "Dân vận khéo" data warehouse.
 
     Configuration comes from DANVAN_* environment variables or a .env file
@@ -36,6 +84,37 @@ def main(ctx: click.Context) -> None:
     ctx.obj = load_settings()
     if ctx.obj.home_dir.exists():
         prepare_home(ctx.obj)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal | uuid.UUID | Path):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def echo_json(document: object) -> None:
+    """One JSON document on stdout: the only thing a --json command prints there."""
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=_json_value))
+
+
+@contextmanager
+def quiet_run(log_file: Path, *, verbose: bool, as_json: bool) -> Iterator[Path]:
+    """Prefect's and dbt's detail to the log file; stage lines to the terminal (to stderr
+    when stdout carries JSON)."""
+    stream = click.get_text_stream("stderr" if as_json else "stdout")
+    with run_output(log_file, progress_to=stream, verbose=verbose):
+        yield log_file
+
+
+def fail_run(message: str, log_file: Path, *, as_json: bool) -> NoReturn:
+    """A run that failed before it could say how far it got: one message (and, with --json,
+    one JSON object), exit 1."""
+    if as_json:
+        echo_json({"status": "failed", "error": message, "log": str(log_file)})
+    click.echo(f"{message}\nlog: {log_file}", err=True)
+    sys.exit(EXIT_FAILED)
 
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -124,6 +203,11 @@ def warehouse_env(settings: Settings) -> None:
 # -- pipeline ----------------------------------------------------------------
 
 
+VERBOSE = click.option(
+    "--verbose", is_flag=True, help="Show Prefect's and dbt's detail live (it is always logged)."
+)
+
+
 @main.command()
 @click.option("--inbox", type=click.Path(path_type=Path), help="Default: $DANVAN_HOME/inbox.")
 @click.option(
@@ -131,23 +215,53 @@ def warehouse_env(settings: Settings) -> None:
     is_flag=True,
     help="Rebuild every table from scratch (the same marts as the incremental nights).",
 )
-@pass_settings
-def nightly(settings: Settings, inbox: Path | None, full_refresh: bool) -> None:
-    """The main job: ingest the inbox, hold or approve each submission, build, check, publish."""
+@VERBOSE
+@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
+@click.pass_context
+def nightly(
+    ctx: click.Context, inbox: Path | None, full_refresh: bool, verbose: bool, as_json: bool
+) -> None:
+    """The main job: ingest the inbox, hold or approve each submission, build, check, publish.
+
+    Prints one line per stage and the outcome; everything Prefect and dbt say goes to
+    the run's log file, $DANVAN_HOME/runs/RUN_ID/nightly.log.
+    """
+    settings: Settings = ctx.obj
     configure_prefect(settings)
     from flows.nightly import nightly_pipeline
 
-    from danvan.pipeline import PipelineFailed
+    from danvan.pipeline import PipelineFailed, run_log_file
 
+    run_id = uuid.uuid4()
+    log_file = run_log_file(settings, run_id)
+    if not as_json:
+        click.echo(f"nightly run {run_id}: started; log {log_file}")
     try:
-        summary = nightly_pipeline(
-            settings=settings, inbox=inbox or settings.inbox_dir, full_refresh=full_refresh
-        )
+        with quiet_run(log_file, verbose=verbose, as_json=as_json):
+            summary = nightly_pipeline(
+                settings=settings,
+                inbox=inbox or settings.inbox_dir,
+                full_refresh=full_refresh,
+                run_id=run_id,
+            )
     except PipelineFailed as failure:
-        if failure.summary is not None:
-            click.echo(failure.summary.render(), err=True)
-        raise click.ClickException(f"nightly run did not publish: {failure}") from failure
-    click.echo(summary.render())
+        if _debugging(ctx) or failure.summary is None:
+            raise
+        summary = failure.summary
+    except Exception as error:
+        if _debugging(ctx):
+            raise
+        fail_run(describe_failure(error, settings), log_file, as_json=as_json)
+    if as_json:
+        echo_json({**summary.as_dict(), "log": str(log_file)})
+    else:
+        click.echo(redact(summary.render_outcome(), settings))
+        click.echo(f"log: {log_file}")
+    sys.exit(summary.exit_code)
+
+
+def _debugging(ctx: click.Context) -> bool:
+    return bool(ctx.find_root().params.get("debug"))
 
 
 @main.command()
@@ -223,48 +337,132 @@ def demo(settings: Settings, inbox: Path | None) -> None:
 
     target = inbox or settings.inbox_dir
     copied = copy_samples(target)
-    click.echo(f"{len(copied)} sample submissions copied to {target}")
+    click.echo(f"{len(copied)} sample submissions copied to {target}; next: danvan nightly")
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@pass_settings
-def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
-    """Load submission files (xlsx, csv, json) into raw; print per-file results."""
+@VERBOSE
+@click.option("--json", "as_json", is_flag=True, help="Print every file's result as JSON.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], verbose: bool, as_json: bool) -> None:
+    """Load submission files (xlsx, csv, json) into raw; print the rejected files and totals.
+
+    Every file's result is in the log file, $DANVAN_HOME/runs/ingest-TIME.log.
+    """
+    settings: Settings = ctx.obj
     configure_prefect(settings)
     from flows.ingest import ingest_files
 
-    report = ingest_files(settings=settings, paths=list(paths))
-    click.echo(report.render())
-    if report.failed:
-        sys.exit(1)
+    log_file = settings.run_dir / f"ingest-{datetime.now():%Y%m%dT%H%M%S%f}.log"
+    try:
+        with quiet_run(log_file, verbose=verbose, as_json=as_json):
+            report = ingest_files(settings=settings, paths=list(paths))
+    except Exception as error:
+        if _debugging(ctx):
+            raise
+        fail_run(describe_failure(error, settings), log_file, as_json=as_json)
+    if as_json:
+        echo_json({**report.as_dict(), "log": str(log_file)})
+    else:
+        click.echo(report.render(files_shown=INGEST_FILES_SHOWN))
+        click.echo(f"log: {log_file}")
+    # A rejected file is the sender's to fix (its feedback says how): the run itself worked.
+    sys.exit(EXIT_ATTENTION if report.failed else EXIT_OK)
+
+
+# With more files than this, the rest are only in the log.
+INGEST_FILES_SHOWN = 20
 
 
 @main.command()
 @click.option("--limit", default=50, show_default=True, help="How many rows to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_settings
-def errors(settings: Settings, limit: int) -> None:
-    """List quarantined rows: file, sheet, row, column, value and why."""
-    from danvan.ingest.quarantine import render_quarantine
+def errors(settings: Settings, limit: int, as_json: bool) -> None:
+    """List rejected files, quarantined rows and held submissions: file, sheet, row, column,
+    value and why."""
+    from danvan.ingest.quarantine import quarantine_listing, render_quarantine
 
-    click.echo(render_quarantine(warehouse_target(settings).url, limit=limit))
+    url = warehouse_target(settings).url
+    if as_json:
+        echo_json(quarantine_listing(url, limit=limit))
+        return
+    click.echo(render_quarantine(url, limit=limit))
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_settings
-def quality(settings: Settings) -> None:
-    """Print the last night's checks: every rule that failed, its severity and failing rows."""
+def quality(settings: Settings, as_json: bool) -> None:
+    """Print the last night's checks: every rule that failed, its severity and failing rows.
+
+    Exits 1 when the last validation failed.
+    """
     from danvan.quality.results import last_validation
     from danvan.warehouse.db import connect
 
     with connect(warehouse_target(settings).url) as conn:
         validation = last_validation(conn)
-    if validation is None:
+    if as_json:
+        echo_json(validation.as_dict() if validation else None)
+    elif validation is None:
         click.echo("no validation run yet")
+    else:
+        click.echo(validation.render())
+    if validation is not None and not validation.success:
+        sys.exit(EXIT_FAILED)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_settings
+def status(settings: Settings, as_json: bool) -> None:
+    """Is the warehouse reachable; the last run, the last publication, submissions held.
+
+    Exits 1 when the warehouse cannot be reached, else as the last night did (0, 1 or 3).
+    Never starts the embedded warehouse.
+    """
+    import psycopg
+
+    from danvan.console import warehouse_address
+    from danvan.runs import WarehouseStatus, read_status
+    from danvan.warehouse.db import connect
+
+    where = warehouse_address(settings)
+    if settings.uses_embedded_warehouse and not embedded_warehouse(settings).status().running:
+        state = WarehouseStatus(where, reachable=False, error="stopped: `danvan warehouse start`")
+    else:
+        try:
+            with connect(warehouse_target(settings, start=False).url) as conn:
+                state = read_status(conn, where)
+        except psycopg.OperationalError as error:  # an unreachable warehouse is the answer
+            state = WarehouseStatus(where, reachable=False, error=describe_failure(error, settings))
+    if as_json:
+        echo_json(state.as_dict(settings))
+    else:
+        click.echo(state.render())
+    sys.exit(state.exit_code)
+
+
+@main.command()
+@click.option("--limit", default=20, show_default=True, help="How many nights, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_settings
+def runs(settings: Settings, limit: int, as_json: bool) -> None:
+    """Every night the warehouse recorded: state, files, rows, held, duration, publication."""
+    from danvan.runs import recorded_runs
+    from danvan.warehouse.db import connect
+
+    with connect(warehouse_target(settings).url) as conn:
+        nights = recorded_runs(conn, limit)
+    if as_json:
+        echo_json([night.as_dict(settings) for night in nights])
         return
-    click.echo(validation.render())
-    if not validation.success:
-        sys.exit(1)
+    if not nights:
+        click.echo("no nightly run yet (danvan nightly)")
+    for night in nights:
+        click.echo(night.render())
 
 
 @main.command()

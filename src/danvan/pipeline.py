@@ -11,11 +11,13 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from danvan.console import night_exit_code, progress
 from danvan.gate.admit import GateReport
 from danvan.gate.scope import BuildScope
 from danvan.ingest.service import IngestReport
 from danvan.publication.apply import PublicationResult
 from danvan.quality.results import ValidationReport
+from danvan.settings import Settings
 from danvan.transform import DbtResult
 from danvan.warehouse.db import connect
 
@@ -72,27 +74,27 @@ class NightlySummary:
             "error": self.error,
         }
 
-    def render(self) -> str:
-        """A few lines: the verdict, then one line per stage that ran."""
-        verdict = {
-            "published": "PUBLISHED",
-            "blocked": "BLOCKED — nothing published, the marts are as they were",
-            "unchanged": "NOTHING NEW — the marts are as they were",
-            "failed": "FAILED — nothing published, the marts are as they were",
-        }.get(self.status, self.status.upper())
-        if self.publication:
-            verdict += f" (publication {self.publication.publication_id})"
-        lines = [f"nightly run {self.run_id}: {verdict}"]
-        if self.ingest:
+    @property
+    def exit_code(self) -> int:
+        return night_exit_code(
+            self.status,
+            held=self.held,
+            warnings=len(self.validation.warnings) if self.validation else 0,
+            rejected_files=self.ingest.count("rejected") if self.ingest else 0,
+        )
+
+    def stage_line(self, stage: str) -> str | None:
+        """One line for a stage that ran (ingest, submissions, build, checks, publish)."""
+        if stage == "ingest" and self.ingest:
             ingest = self.ingest
-            lines.append(
-                f"  files        {ingest.count('loaded')} landed, {ingest.count('skipped')} "
+            return (
+                f"ingest: {ingest.count('loaded')} files landed, {ingest.count('skipped')} "
                 f"already received, {ingest.count('rejected')} rejected; rows "
                 f"{ingest.rows_loaded} loaded, {ingest.rows_quarantined} quarantined"
             )
-        if self.gate:
+        if stage == "submissions" and self.gate:
             gate = self.gate
-            line = f"  submissions  {gate.evaluated} checked: {gate.approved} approved"
+            line = f"submissions: {gate.evaluated} checked: {gate.approved} approved"
             if gate.awaiting_approval:
                 line += f", {gate.awaiting_approval} awaiting approval"
             line += f", {len(gate.held)} held"
@@ -106,34 +108,93 @@ class NightlySummary:
                 )
             if gate.superseded:
                 line += f", {gate.superseded} earlier holds superseded"
-            lines.append(line)
-        if self.dbt:
+            return line
+        if stage == "build" and self.dbt:
             kind = "full rebuild" if self.full_refresh else "incremental"
             units = f"{self.scope.units} units, " if self.scope else ""
-            lines.append(
-                f"  build        {kind}: {units}{self.dbt.models_built} dbt models, "
+            return (
+                f"build: {kind}: {units}{self.dbt.models_built} dbt models, "
                 f"{self.dbt.tests_passed} dbt tests passed"
             )
-        if self.validation:
+        if stage == "checks" and self.validation:
             validation = self.validation
-            lines.append(
-                f"  checks       {validation.passed} of {len(validation.outcomes)} rules passed, "
+            return (
+                f"checks: {validation.passed} of {len(validation.outcomes)} rules passed, "
                 f"{len(validation.warnings)} warnings"
             )
-            lines += [f"  blocked by   {outcome.render()}" for outcome in validation.blocking[:5]]
-        if self.publication:
+        if stage == "publish" and self.publication:
             publication = self.publication
-            lines.append(
-                f"  published    {publication.submissions_published} submissions; rows "
+            return (
+                f"publish: publication {publication.publication_id}: "
+                f"{publication.submissions_published} submissions; rows "
                 f"+{publication.rows_inserted} −{publication.rows_deleted}"
             )
-        if self.report is not None:
-            lines.append(f"  report       {self.report}")
+        return None
+
+    def report_stage(self, stage: str) -> None:
+        """Tell the terminal how a stage went, as soon as it ends."""
+        line = self.stage_line(stage)
+        if line:
+            progress(line)
+
+    def render(self) -> str:
+        """A few lines: the verdict, then one line per stage that ran."""
+        stages = [self.stage_line(stage) for stage in STAGES]
+        lines = self.render_outcome().splitlines()
+        return "\n".join([lines[0], *(f"  {line}" for line in stages if line), *lines[1:]])
+
+    def render_outcome(self) -> str:
+        """The verdict and what to do next, for a terminal that already showed the stages."""
+        verdict = {
+            "published": "PUBLISHED",
+            "blocked": "BLOCKED — nothing published, the marts are as they were",
+            "unchanged": "NOTHING NEW — the marts are as they were",
+            "failed": "FAILED — nothing published, the marts are as they were",
+        }.get(self.status, self.status.upper())
+        if self.publication:
+            verdict += f" (publication {self.publication.publication_id})"
         if self.duration_seconds is not None:
-            lines.append(f"  duration     {self.duration_seconds:.1f} s")
+            verdict += f" in {self.duration_seconds:.0f} s"
+        lines = [f"nightly run {self.run_id}: {verdict}"]
+        if self.validation:
+            lines += [
+                f"  blocked by: {outcome.render()}" for outcome in self.validation.blocking[:5]
+            ]
         if self.error:
-            lines.append(f"  error        {self.error.splitlines()[0]}")
+            lines += [f"  error: {line[:300]}" for line in self.error.splitlines()[:ERROR_LINES]]
+        lines += [f"  next: {step}" for step in self.next_steps()]
+        if self.report is not None:
+            lines.append(f"  report: {self.report}")
         return "\n".join(lines)
+
+    def next_steps(self) -> list[str]:
+        steps = []
+        if self.status == "failed":
+            steps.append("read the log below, fix the cause, then run `danvan nightly` again")
+        if self.status == "blocked":
+            steps.append(
+                "`danvan quality` lists the failing rules and rows; fix them, then run "
+                "`danvan nightly` again"
+            )
+        if self.held:
+            steps.append(f"{self.held} submissions held: `danvan review list --state held`")
+        if self.ingest and self.ingest.count("rejected"):
+            steps.append(
+                f"{self.ingest.count('rejected')} files rejected: `danvan errors` says why"
+            )
+        if self.validation and self.validation.warnings and self.status != "blocked":
+            steps.append(f"{len(self.validation.warnings)} warnings: `danvan quality`")
+        return steps
+
+
+STAGES = ("ingest", "submissions", "build", "checks", "publish")
+# An error's first lines (dbt's: the command, then each failing model) on the terminal.
+ERROR_LINES = 6
+
+
+def run_log_file(settings: Settings, run_id: uuid.UUID) -> Path:
+    """Everything Prefect and dbt said during a night, beside its dbt artefacts."""
+    return settings.run_dir / str(run_id) / "nightly.log"
 
 
 class PipelineFailed(RuntimeError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -143,8 +143,24 @@ class IngestReport:
     def failed(self) -> bool:
         return any(result.status == "rejected" for result in self.results)
 
-    def render(self) -> str:
-        lines = [result.render() for result in self.results]
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "files": self.files,
+            "loaded": self.count("loaded"),
+            "skipped": self.count("skipped"),
+            "rejected": self.count("rejected"),
+            "rows_loaded": self.rows_loaded,
+            "rows_quarantined": self.rows_quarantined,
+            "results": [asdict(result) for result in self.results],
+        }
+
+    def render(self, files_shown: int | None = None) -> str:
+        """Each file's result (the rejected ones first, at most ``files_shown``), then totals."""
+        ordered = sorted(self.results, key=lambda result: result.status != "rejected")
+        shown = ordered if files_shown is None else ordered[:files_shown]
+        lines = [result.render() for result in shown]
+        if len(shown) < len(ordered):
+            lines.append(f"… {len(ordered) - len(shown)} more files in the log")
         lines.append(
             f"{self.files} files: {self.count('loaded')} loaded, {self.count('skipped')} skipped, "
             f"{self.count('rejected')} rejected; {self.rows_loaded} rows loaded, "
