@@ -251,9 +251,24 @@ def errors(settings: Settings, limit: int) -> None:
 
 
 @main.command()
+@click.option(
+    "--audit",
+    is_flag=True,
+    help="Run every suite through Great Expectations on the published marts, beside the "
+    "engine; print each suite's rules and whether both agree; write Data Docs.",
+)
+@click.option("--docs", is_flag=True, help="Print the path of the last audit's Data Docs.")
 @pass_settings
-def quality(settings: Settings) -> None:
+def quality(settings: Settings, audit: bool, docs: bool) -> None:
     """Print the last night's checks: every rule that failed, its severity and failing rows."""
+    if audit and docs:
+        raise click.UsageError("--audit and --docs are separate: run one of them")
+    if audit:
+        _quality_audit(settings)
+        return
+    if docs:
+        _quality_docs(settings)
+        return
     from danvan.quality.results import last_validation
     from danvan.warehouse.db import connect
 
@@ -265,6 +280,30 @@ def quality(settings: Settings) -> None:
     click.echo(validation.render())
     if not validation.success:
         sys.exit(1)
+
+
+def _quality_audit(settings: Settings) -> None:
+    from danvan.quality.gx_audit import AuditError, audit
+
+    try:
+        report = audit(settings, warehouse_target(settings).url)
+    except AuditError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(report.render())
+    if not report.success:
+        sys.exit(1)
+
+
+def _quality_docs(settings: Settings) -> None:
+    from danvan.quality.gx_audit import last_data_docs
+
+    index = last_data_docs(settings)
+    if index is None:
+        raise click.ClickException(
+            "chưa có Data Docs: hãy chạy `danvan quality --audit` / "
+            "no Data Docs yet: run `danvan quality --audit`"
+        )
+    click.echo(index)
 
 
 @main.command()
