@@ -49,7 +49,6 @@ if TYPE_CHECKING:
     )
     from great_expectations.data_context import AbstractDataContext
     from great_expectations.datasource.fluent import PostgresDatasource
-    from great_expectations.datasource.fluent.sql_datasource import SQLDatasource
 
 AUDIT_PREFIX = "audit-"
 DATA_DOCS = "data_docs"
@@ -90,10 +89,10 @@ class RuleAudit:
     def render(self) -> str:
         mark = "ok  " if self.passed else "FAIL"
         verdict = "agree" if self.agree else "DISAGREE"
-        return (
-            f"  {mark} {verdict:<8} [{self.engine.severity}] {self.engine.rule} — "
-            f"engine: {_engine_text(self.engine)}; GX: {_gx_text(self.gx)}"
-        )
+        line = f"  {mark} {verdict:<8} [{self.engine.severity}] {self.engine.rule}"
+        if self.passed and self.agree:
+            return line
+        return f"{line} — engine: {_engine_text(self.engine)}; GX: {_gx_text(self.gx)}"
 
 
 def _engine_text(outcome: Outcome) -> str:
@@ -133,7 +132,7 @@ class SuiteAudit:
             f"{len(self.rules) - self.passed} failed; GX and the engine agree on "
             f"{self.agreeing} of {len(self.rules)}"
         ]
-        lines += [rule.render() for rule in self.rules if not (rule.passed and rule.agree)]
+        lines += [rule.render() for rule in self.rules]
         return "\n".join(lines)
 
 
@@ -201,21 +200,25 @@ def audit(settings: Settings, url: str) -> AuditReport:
     docs_dir = new_audit_dir(settings) / DATA_DOCS
     started = time.perf_counter()
     context = great_expectations.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False}
     gx_outcomes = validate_with_gx(context, url, suites, scope)
     gx_seconds = time.perf_counter() - started
     index = build_data_docs(context, docs_dir)
     by_rule = {(outcome.suite, outcome.rule): outcome for outcome in engine_outcomes}
     audits = [
-        SuiteAudit(
-            suite,
-            [RuleAudit(by_rule[suite.name, rule.name], gx_outcomes[suite.name, rule.name])
-             for rule in suite.rules],
-        )  # fmt: skip
+        SuiteAudit(suite, [_compared(suite, rule, by_rule, gx_outcomes) for rule in suite.rules])
         for suite in suites
     ]
-    return AuditReport(
-        scope.run_id, audits, index, engine_seconds, gx_import_seconds, gx_seconds
-    )
+    return AuditReport(scope.run_id, audits, index, engine_seconds, gx_import_seconds, gx_seconds)
+
+
+def _compared(
+    suite: Suite,
+    rule: Rule,
+    engine: dict[tuple[str, str], Outcome],
+    gx: dict[tuple[str, str], GxOutcome],
+) -> RuleAudit:
+    return RuleAudit(engine[suite.name, rule.name], gx[suite.name, rule.name])
 
 
 def import_great_expectations() -> Any:
@@ -257,7 +260,9 @@ def validate_with_gx(
             continue
         expectations = [gx_expectation(rule, scope.schemas) for rule in suite.rules]
         gx_suite = context.suites.add(
-            gx.ExpectationSuite(name=suite.name, expectations=expectations, meta=suite.document["meta"])
+            gx.ExpectationSuite(
+                name=suite.name, expectations=expectations, meta=suite.document["meta"]
+            )
         )
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
