@@ -76,8 +76,11 @@ def static_tables(html: str) -> str:
         empty = re.compile(
             rf"""(<table\b[^>]*\bid=["']{re.escape(scripted["id"])}["'][^>]*>)\s*</table>"""
         )
-        content = table_content(columns, rows)
-        html = empty.sub(lambda table, content=content: table.group(1) + content + "</table>", html)
+        table = empty.search(html)
+        if table is None:
+            raise ValueError(f"Data Docs: no table {scripted['id']} for the rows of its script")
+        filled = table.group(1) + table_content(columns, rows) + "</table>"
+        html = html[: table.start()] + filled + html[table.end() :]
     return html
 
 

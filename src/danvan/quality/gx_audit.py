@@ -47,8 +47,10 @@ if TYPE_CHECKING:
     from great_expectations.core.expectation_validation_result import (
         ExpectationValidationResult,
     )
-    from great_expectations.data_context import AbstractDataContext
-    from great_expectations.datasource.fluent import PostgresDatasource
+    from great_expectations.data_context.data_context.abstract_data_context import (
+        AbstractDataContext,
+    )
+    from great_expectations.datasource.fluent.postgres_datasource import PostgresDatasource
 
 AUDIT_PREFIX = "audit-"
 DATA_DOCS = "data_docs"
@@ -200,7 +202,6 @@ def audit(settings: Settings, url: str) -> AuditReport:
     docs_dir = new_audit_dir(settings) / DATA_DOCS
     started = time.perf_counter()
     context = great_expectations.get_context(mode="ephemeral")
-    context.variables.progress_bars = {"globally": False}
     gx_outcomes = validate_with_gx(context, url, suites, scope)
     gx_seconds = time.perf_counter() - started
     index = build_data_docs(context, docs_dir)
@@ -247,7 +248,9 @@ def validate_with_gx(
 ) -> dict[tuple[str, str], GxOutcome]:
     """Each suite as a GX validation definition on its rows; every rule's outcome."""
     import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_postgres(
         name="warehouse", connection_string=sqlalchemy_url(url)
     )
@@ -334,7 +337,7 @@ def sqlalchemy_url(url: str) -> str:
         username=_text(parts.get("user")),
         password=_text(parts.get("password")),
         host=_text(parts.get("host")),
-        port=int(parts["port"]) if parts.get("port") else None,
+        port=int(str(parts["port"])) if parts.get("port") else None,
         database=_text(parts.get("dbname")),
         query={key: str(value) for key, value in parts.items() if key not in known},
     ).render_as_string(hide_password=False)
