@@ -17,6 +17,7 @@ import logging
 import os
 import time
 import uuid
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -281,7 +282,12 @@ def _asset(source: PostgresDatasource, suite: Suite, scope: RunScope) -> Any:
     """The whole table, or the engine's own filter of the rows a night checks."""
     schema = scope.schemas[suite.layer]
     if suite.scope is Scope.ALL:
-        return source.add_table_asset(name=suite.name, table_name=suite.table, schema_name=schema)
+        with warnings.catch_warnings():
+            # GX 1.x would rather have one data source per schema; one for all is what we mean.
+            warnings.filterwarnings("ignore", "`schema_name` is deprecated", DeprecationWarning)
+            return source.add_table_asset(
+                name=suite.name, table_name=suite.table, schema_name=schema
+            )
     return source.add_query_asset(name=suite.name, query=scoped_rows(suite, scope))
 
 
@@ -327,24 +333,28 @@ def _gx_error(error: Exception) -> GxOutcome:
 
 
 def sqlalchemy_url(url: str) -> str:
-    """A libpq URL or key/value string as SQLAlchemy's psycopg (3) URL."""
+    """A libpq URL or key/value string as SQLAlchemy's psycopg (3) URL; a socket directory
+    goes in the query, where libpq reads it."""
     from sqlalchemy.engine import URL
 
-    parts = conninfo_to_dict(url)
-    known = ("user", "password", "host", "port", "dbname")
+    parts = {key: str(value) for key, value in conninfo_to_dict(url).items()}
+    host = parts.pop("host", None)
+    port = parts.pop("port", None)
+    if host is not None and host.startswith("/"):
+        parts["host"] = host
+        host = None
+        if port is not None:
+            parts["port"] = port
+            port = None
     return URL.create(
         "postgresql+psycopg",
-        username=_text(parts.get("user")),
-        password=_text(parts.get("password")),
-        host=_text(parts.get("host")),
-        port=int(str(parts["port"])) if parts.get("port") else None,
-        database=_text(parts.get("dbname")),
-        query={key: str(value) for key, value in parts.items() if key not in known},
+        username=parts.pop("user", None),
+        password=parts.pop("password", None),
+        host=host,
+        port=int(port) if port is not None else None,
+        database=parts.pop("dbname", None),
+        query=parts,
     ).render_as_string(hide_password=False)
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 def build_data_docs(context: AbstractDataContext, docs_dir: Path) -> Path:
