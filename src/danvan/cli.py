@@ -260,7 +260,10 @@ def errors(settings: Settings, limit: int) -> None:
 @click.option("--docs", is_flag=True, help="Print the path of the last audit's Data Docs.")
 @pass_settings
 def quality(settings: Settings, audit: bool, docs: bool) -> None:
-    """Print the last night's checks: every rule that failed, its severity and failing rows."""
+    """Print the last night's checks: every rule that failed, its severity and failing rows.
+
+    With --audit, check the published marts with Great Expectations itself and compare
+    each rule with the nightly engine (exit 1 on a failure or a disagreement)."""
     if audit and docs:
         raise click.UsageError("--audit and --docs are separate: run one of them")
     if audit:
