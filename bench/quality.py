@@ -4,7 +4,7 @@ The bundled samples are published by a nightly run into a fresh database on the
 benchmark server (or ``--url`` names a warehouse that has published already);
 then every suite under expectations/ runs once through the engine, as a night
 runs it, and once through GX 1.x, as ``danvan quality --audit`` runs it (an
-ephemeral context, a Postgres data source, an asset per suite; Data Docs not
+ephemeral context, a SQL data source, an asset per suite; Data Docs not
 built). GX's import is timed apart: a night that used GX would pay it too.
 Prints both times, their ratio and the load average (the machine may be
 shared); the ratio is GX's time over the engine's, so higher is better.
