@@ -393,12 +393,28 @@ def errors(settings: Settings, limit: int, as_json: bool) -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--audit",
+    is_flag=True,
+    help="Run every suite through Great Expectations on the published marts, beside the "
+    "engine; print each suite's rules and whether both agree; write Data Docs.",
+)
+@click.option("--docs", is_flag=True, help="Print the path of the last audit's Data Docs.")
 @pass_settings
-def quality(settings: Settings, as_json: bool) -> None:
+def quality(settings: Settings, as_json: bool, audit: bool, docs: bool) -> None:
     """Print the last night's checks: every rule that failed, its severity and failing rows.
 
-    Exits 1 when the last validation failed.
-    """
+    Exits 1 when the last validation failed. With --audit, check the published marts with
+    Great Expectations itself and compare each rule with the nightly engine (exit 1 on a
+    failure or a disagreement)."""
+    if audit and docs:
+        raise click.UsageError("--audit and --docs are separate: run one of them")
+    if audit:
+        _quality_audit(settings)
+        return
+    if docs:
+        _quality_docs(settings)
+        return
     from danvan.quality.results import last_validation
     from danvan.warehouse.db import connect
 
@@ -463,6 +479,30 @@ def runs(settings: Settings, limit: int, as_json: bool) -> None:
         click.echo("no nightly run yet (danvan nightly)")
     for night in nights:
         click.echo(night.render())
+
+
+def _quality_audit(settings: Settings) -> None:
+    from danvan.quality.gx_audit import AuditError, audit
+
+    try:
+        report = audit(settings, warehouse_target(settings).url)
+    except AuditError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(report.render())
+    if not report.success:
+        sys.exit(1)
+
+
+def _quality_docs(settings: Settings) -> None:
+    from danvan.quality.gx_audit import last_data_docs
+
+    index = last_data_docs(settings)
+    if index is None:
+        raise click.ClickException(
+            "chưa có Data Docs: hãy chạy `danvan quality --audit` / "
+            "no Data Docs yet: run `danvan quality --audit`"
+        )
+    click.echo(index)
 
 
 @main.command()

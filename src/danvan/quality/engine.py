@@ -102,11 +102,16 @@ SCOPE_FILTERS = {
 }
 
 
-def batch_query(suite: Suite, scope: RunScope) -> str:
-    """The rows of the suite's table a run checks, as a subquery."""
+def scoped_rows(suite: Suite, scope: RunScope) -> str:
+    """The rows of the suite's table a run checks, as a query."""
     schema = scope.schemas[suite.layer]
     condition = SCOPE_FILTERS[suite.scope].format(run_id=_literal(str(scope.run_id)))
-    return f"(select scoped.* from {schema}.{suite.table} as scoped where {condition})"
+    return f"select scoped.* from {schema}.{suite.table} as scoped where {condition}"
+
+
+def batch_query(suite: Suite, scope: RunScope) -> str:
+    """The rows of the suite's table a run checks, as a subquery."""
+    return f"({scoped_rows(suite, scope)})"
 
 
 def _literal(text: str) -> str:
