@@ -5,13 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 import flows.ingest
+import pytest
+from flows.ingest import ingest_inbox
+
 from danvan.settings import IngestCluster, Settings
 from danvan.synthetic.generate import generate, write_form
 from danvan.warehouse.db import bootstrap
-from flows.ingest import ingest_inbox
 from tests.ingest.support import fetch
 
 pytestmark = pytest.mark.database
@@ -46,22 +46,21 @@ def _landed(url: str) -> dict[str, list[str]]:
         selected = ", ".join(f"t.{column}" for column in columns)
         rows = fetch(
             url,
-            f"select f.content_sha256, {selected} from {table} t "
-            "join raw.files f using (file_id)",
+            f"select f.content_sha256, {selected} from {table} t join raw.files f using (file_id)",
         )
         contents[table] = sorted(map(repr, rows))
     return contents
 
 
-def _inbox(directory: Path) -> Path:
+def _write_inbox(directory: Path) -> Path:
     """Messy generated submissions in three forms, a copy of one file and a file that is no
-    submission: each run gets the same files."""
+    submission."""
     generated = generate(6, 4, 2, seed=31, messy=True).submissions
     json_files = write_form(generated[:12], directory / "json", "json")
     write_form(generated[12:20], directory / "xlsx", "xlsx")
     write_form(generated[20:], directory / "csv", "csv")
     # Sorted right after its original, so both are in the same batch whichever way it lands.
-    shutil.copy(json_files[0], json_files[0].with_name(json_files[0].stem + "-copy.json"))
+    shutil.copy(json_files[0], json_files[0].with_name(json_files[0].stem + "_copy.json"))
     (directory / "notes.txt").write_text("không phải báo cáo\n", encoding="utf-8")
     return directory
 
@@ -82,6 +81,8 @@ def test_landing_on_two_dask_workers_gives_the_warehouse_landing_in_process_give
 ):
     # GIVEN the same inbox twice, landed in small batches so the workers share them
     monkeypatch.setattr(flows.ingest, "BATCH_SIZE", 4)
+    # (copied, not written again: a workbook records when it was written)
+    sent = _write_inbox(tmp_path / "sent")
     landed, reports, urls = {}, {}, []
     try:
         for cluster in (None, "local:2"):
@@ -92,7 +93,8 @@ def test_landing_on_two_dask_workers_gives_the_warehouse_landing_in_process_give
             urls.append(url)
             bootstrap(url)
             settings = Settings(home=run / "home", database_url=url, ingest_cluster=cluster)
-            report = ingest_inbox(settings, _inbox(run / "inbox"))
+            inbox = shutil.copytree(sent, run / "inbox")
+            report = ingest_inbox(settings, inbox)
             reports[cluster] = sorted(
                 (r.file_name, r.status, r.rows_loaded, r.rows_quarantined, r.reason)
                 for r in report.results
@@ -105,7 +107,7 @@ def test_landing_on_two_dask_workers_gives_the_warehouse_landing_in_process_give
     assert reports["local:2"] == reports[None]
     statuses = {name: status for name, status, *_ in reports[None]}
     assert [name for name, status in statuses.items() if status == "skipped"] == [
-        next(name for name in statuses if name.endswith("-copy.json"))
+        next(name for name in statuses if name.endswith("_copy.json"))
     ]
     assert statuses["notes.txt"] == "rejected"
     # AND the raw tables and the quarantine hold the same rows, file by file

@@ -99,9 +99,7 @@ def land_file(conn: psycopg.Connection, path: Path, judgements: Judgements) -> F
         return received
 
 
-def already_received(
-    conn: psycopg.Connection, name: str, content_sha256: str
-) -> FileResult | None:
+def already_received(conn: psycopg.Connection, name: str, content_sha256: str) -> FileResult | None:
     """A file whose content was received before is skipped, with the first one's reason."""
     seen = conn.execute(
         "select status, reason_en, reason_vi from raw.files where content_sha256 = %s",
