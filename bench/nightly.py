@@ -82,7 +82,7 @@ async def _phase_seconds(flow_run_id: UUID, started: float) -> dict[str, float]:
         )
         subflows = await client.read_flow_runs(
             flow_run_filter=FlowRunFilter(
-                parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[run.id for run in task_runs])
+                parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[flow_run_id])
             )
         )
     durations: dict[str, float] = {}
