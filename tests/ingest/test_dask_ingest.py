@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import flows.ingest
+import psycopg
 import pytest
 from flows.ingest import ingest_inbox
 
+from danvan.ingest.landing.files import sha256_of
 from danvan.settings import IngestCluster, Settings
 from danvan.synthetic.generate import generate, write_form
 from danvan.warehouse.db import bootstrap
-from tests.ingest.support import fetch
+from tests.ingest.support import fetch, land
 
 pytestmark = pytest.mark.database
 
@@ -114,3 +118,30 @@ def test_landing_on_two_dask_workers_gives_the_warehouse_landing_in_process_give
     assert landed["local:2"] == landed[None]
     assert landed[None]["audit.quarantine"]
     assert len(landed[None]["raw.files"]) == len(statuses) - 1
+
+
+def test_a_file_landed_meanwhile_by_another_worker_is_skipped_not_rejected(warehouse_url, tmp_path):
+    # GIVEN another worker's transaction landing a file, not yet committed
+    path = write_form(generate(1, 1, 1, seed=2).submissions, tmp_path, "json")[0]
+    with psycopg.connect(warehouse_url) as other, ThreadPoolExecutor(1) as pool:
+        other.execute(
+            "insert into raw.files (file_name, content_sha256, byte_size, file_format, status) "
+            "values ('by-the-other-worker.json', %s, 1, 'json', 'loaded')",
+            [sha256_of(path)],
+        )
+        # WHEN the same file is landed here, waits on the other's row, and the other commits
+        landing = pool.submit(land, warehouse_url, path)
+        while not fetch(
+            warehouse_url,
+            "select 1 from pg_stat_activity where wait_event_type = 'Lock' "
+            "and datname = current_database()",
+        ):
+            assert not landing.done(), landing.result()
+            time.sleep(0.05)
+        other.commit()
+        (result,) = landing.result().values()
+    # THEN the file is skipped as already received, and nothing of it was landed twice
+    assert result.status == "skipped"
+    assert fetch(warehouse_url, "select file_name from raw.files") == [
+        ("by-the-other-worker.json",)
+    ]
