@@ -59,11 +59,14 @@ class Night:
     phases: dict[str, float] = field(default_factory=dict)
 
 
-def write_submissions(submissions: list[GeneratedSubmission], directory: Path) -> int:
-    """The submissions in every form in turn, as ``danvan generate`` writes them."""
+def write_submissions(
+    submissions: list[GeneratedSubmission], directory: Path, forms: tuple[str, ...] = FORMS
+) -> int:
+    """The submissions in each form in turn, as ``danvan generate`` writes them; how many
+    files (a CSV export is a file per section)."""
     written = 0
-    for index, form in enumerate(FORMS):
-        written += len(write_form(submissions[index :: len(FORMS)], directory, form))
+    for index, form in enumerate(forms):
+        written += len(write_form(submissions[index :: len(forms)], directory, form))
     return written
 
 
@@ -132,8 +135,8 @@ def database_size(url: str) -> int:
 
 
 def peak_rss_mib() -> tuple[float, float]:
-    """Peak resident memory of this process, and of its largest child (dbt, PostgreSQL
-    tools, Dask workers), in MiB (Linux reports KiB)."""
+    """Peak resident memory of this process, and of the largest of its finished children
+    (the temporary Prefect server, Dask workers), in MiB (Linux reports KiB)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return own / 1024, children / 1024
@@ -172,15 +175,16 @@ def run(communes: int, periods: int, models: int, seed: int = 0) -> None:
             f"{written_at - generated_at:.1f} s",
             flush=True,
         )
-        # New submissions for the later nights: other communes (another seed), same size.
-        more = max(1, math.ceil(files / 100))
-        extra_communes = max(1, math.ceil(communes * 2 / 100))
+        # New submissions for the later nights: other communes (another seed), one file each.
+        more = math.ceil(files / 100)
+        extra_communes = math.ceil(communes * 3 / 100) + 1
         pool = generate(extra_communes, periods, models, seed=seed + 1, messy=True).submissions
+        assert len(pool) > more, "too few new submissions generated"
         with warehouse() as url:
             settings = Settings(home=work / "home", database_url=url)
             configure_prefect(settings)
             nights = {"full": run_night(settings, inbox, files)}
-            added = write_submissions(pool[:more], inbox)
+            added = write_submissions(pool[:more], inbox, ("xlsx", "json"))
             nights["+1 %"] = run_night(settings, inbox, added)
             added = len(write_form(pool[more : more + 1], inbox, "json"))
             nights["one file"] = run_night(settings, inbox, added)
@@ -189,7 +193,7 @@ def run(communes: int, periods: int, models: int, seed: int = 0) -> None:
         own, child = peak_rss_mib()
         print(
             f"generation {generation:.1f} s; peak RSS {own:,.0f} MiB (this process), "
-            f"{child:,.0f} MiB (largest child); database {size / 2**20:,.0f} MiB",
+            f"{child:,.0f} MiB (largest finished child); database {size / 2**20:,.0f} MiB",
             flush=True,
         )
         print(f"load average {' '.join(f'{load:.2f}' for load in os.getloadavg())}", flush=True)
