@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect_dask.task_runners import DaskTaskRunner
 
 from danvan.feedback import record_delivery
@@ -56,6 +59,16 @@ def dask_task_runner(cluster: IngestCluster) -> DaskTaskRunner:
     )
 
 
+@contextmanager
+def workers_report_here() -> Iterator[None]:
+    """Tasks sent to workers carry this flow's Prefect API, even a temporary one: without
+    it each worker would start a temporary API of its own."""
+    context = FlowRunContext.get()
+    assert context is not None, "landing runs in a flow"
+    with temporary_settings(updates={PREFECT_API_URL: str(context.client.api_url)}):
+        yield
+
+
 def landed_batches(
     settings: Settings, entries: list[InboxEntry]
 ) -> Iterator[tuple[list[InboxEntry], list[FileResult]]]:
@@ -67,7 +80,7 @@ def landed_batches(
         for batch in entry_batches:
             yield batch, land_files(settings, batch)
         return
-    with dask_task_runner(cluster) as runner:
+    with dask_task_runner(cluster) as runner, workers_report_here():
         futures = [
             runner.submit(land_files, {"settings": settings, "entries": batch})
             for batch in entry_batches
