@@ -1,19 +1,30 @@
-"""Prefect flow: inbox → raw, then each file to the archive (or rejected) with its feedback."""
+"""Prefect flow: inbox → raw, then each file to the archive (or rejected) with its feedback.
+
+Batches are landed one after another in this process, or, when the settings name a
+Dask cluster (DANVAN_INGEST_CLUSTER), side by side on its workers; either way each file
+is landed in its own transaction and a file already landed is skipped by its hash, so
+the warehouse ends the same.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect_dask.task_runners import DaskTaskRunner
 
 from danvan.feedback import record_delivery
 from danvan.ingest.inbox import InboxEntry, archive, batches, inbox_entries
 from danvan.ingest.landing import FileResult
 from danvan.ingest.service import IngestReport, land_entries
-from danvan.settings import Settings
+from danvan.settings import IngestCluster, Settings
 from danvan.warehouse.connection import warehouse_target
 from danvan.warehouse.db import bootstrap, connect
 from flows.retries import is_io_error
@@ -23,12 +34,59 @@ BATCH_SIZE = 250
 
 
 @task(retries=2, retry_delay_seconds=5, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
-def land_files(url: str, entries: list[InboxEntry], seeds_dir: Path) -> list[FileResult]:
-    results = land_entries(url, entries, seeds_dir)
+def land_files(settings: Settings, entries: list[InboxEntry]) -> list[FileResult]:
+    # Resolved where the task runs, which may be a Dask worker in another process.
+    url = warehouse_target(settings, start=False).url
+    results = land_entries(url, entries, settings.reference_seeds_dir)
     logger = get_run_logger()
     for result in results:
         logger.info(result.render())
     return results
+
+
+def dask_task_runner(cluster: IngestCluster) -> DaskTaskRunner:
+    if cluster.address is not None:
+        return DaskTaskRunner(address=cluster.address)
+    # One thread per worker: landing is CPU-bound and pauses its process's garbage collector.
+    return DaskTaskRunner(
+        cluster_class="distributed.LocalCluster",
+        cluster_kwargs={
+            "n_workers": cluster.workers,
+            "threads_per_worker": 1,
+            "processes": True,
+            "dashboard_address": None,
+        },
+    )
+
+
+@contextmanager
+def workers_report_here() -> Iterator[None]:
+    """Tasks sent to workers carry this flow's Prefect API, even a temporary one: without
+    it each worker would start a temporary API of its own."""
+    context = FlowRunContext.get()
+    assert context is not None, "landing runs in a flow"
+    with temporary_settings(updates={PREFECT_API_URL: str(context.client.api_url)}):
+        yield
+
+
+def landed_batches(
+    settings: Settings, entries: list[InboxEntry]
+) -> Iterator[tuple[list[InboxEntry], list[FileResult]]]:
+    """Each batch with its results, in inbox order: landed here one after another, or all
+    submitted at once to the settings' Dask cluster."""
+    entry_batches = batches(entries, BATCH_SIZE)
+    cluster = settings.ingest_cluster_spec
+    if cluster is None:
+        for batch in entry_batches:
+            yield batch, land_files(settings, batch)
+        return
+    with dask_task_runner(cluster) as runner, workers_report_here():
+        futures = [
+            runner.submit(land_files, {"settings": settings, "entries": batch})
+            for batch in entry_batches
+        ]
+        for batch, future in zip(entry_batches, futures, strict=True):
+            yield batch, future.result()
 
 
 @task(retries=2, retry_delay_seconds=2, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
@@ -61,8 +119,7 @@ def ingest_inbox(settings: Settings, inbox: Path, run_id: uuid.UUID | None = Non
     bootstrap(url)
     stamp = datetime.now()
     report = IngestReport()
-    for batch in batches(inbox_entries(inbox), BATCH_SIZE):
-        results = land_files(url, batch, settings.reference_seeds_dir)
+    for batch, results in landed_batches(settings, inbox_entries(inbox)):
         archive_files(url, batch, results, settings, stamp, run_id)
         report.results.extend(results)
     return report
@@ -79,6 +136,6 @@ def ingest_files(settings: Settings, paths: list[Path]) -> IngestReport:
         for entry in (inbox_entries(path) if path.is_dir() else [InboxEntry(path)])
     ]
     report = IngestReport()
-    for batch in batches(files, BATCH_SIZE):
-        report.results.extend(land_files(url, batch, settings.reference_seeds_dir))
+    for _batch, results in landed_batches(settings, files):
+        report.results.extend(results)
     return report

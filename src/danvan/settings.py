@@ -13,11 +13,13 @@ own environment or, for the embedded warehouse, from its credentials file.
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from danvan.prefect_server import PrefectServer
@@ -36,6 +38,34 @@ DEFAULT_PREFECT_PORT = 4200
 # Prefect's temporary API server gets 20 s to start by default; a loaded 2-core machine
 # needs more.
 PREFECT_EPHEMERAL_STARTUP_TIMEOUT_SECONDS = 300
+
+
+LOCAL_CLUSTER = re.compile(r"local(?::(?P<workers>[1-9][0-9]*))?")
+SCHEDULER_ADDRESS = re.compile(r"(tcp|tls)://[^\s/]+:[0-9]+")
+
+
+@dataclass(frozen=True)
+class IngestCluster:
+    """The Dask cluster that lands inbox files: an existing scheduler's address, or a
+    cluster of worker processes on this machine (``workers`` None: one per core)."""
+
+    address: str | None = None
+    workers: int | None = None
+
+    @classmethod
+    def parse(cls, value: str) -> IngestCluster:
+        if SCHEDULER_ADDRESS.fullmatch(value):
+            return cls(address=value)
+        local = LOCAL_CLUSTER.fullmatch(value)
+        if local is None:
+            raise ValueError(
+                f"DANVAN_INGEST_CLUSTER={value!r}: cần 'local', 'local:N' (N tiến trình) "
+                "hoặc địa chỉ bộ lập lịch Dask 'tcp://máy:cổng' / "
+                "expected 'local', 'local:N' (N worker processes) or a Dask scheduler's "
+                "address 'tcp://host:port'"
+            )
+        workers = local.group("workers")
+        return cls(workers=int(workers) if workers else None)
 
 
 class Settings(BaseSettings):
@@ -93,7 +123,26 @@ class Settings(BaseSettings):
         description="Rows that left the marts longer ago than this are removed from "
         "marts_history; unset: keep every publication.",
     )
+    ingest_cluster: str | None = Field(
+        default=None,
+        description="Where inbox files are landed: unset, in this process; `local` or "
+        "`local:N`, a Dask cluster of N worker processes on this machine; "
+        "`tcp://host:port`, an existing Dask scheduler (its workers run this project, "
+        "with the same paths).",
+    )
     project_root: Path = Field(default=PROJECT_ROOT)
+
+    @field_validator("ingest_cluster")
+    @classmethod
+    def _known_cluster(cls, value: str | None) -> str | None:
+        if not value:  # an empty variable, as compose files write it, means unset
+            return None
+        IngestCluster.parse(value)
+        return value
+
+    @property
+    def ingest_cluster_spec(self) -> IngestCluster | None:
+        return IngestCluster.parse(self.ingest_cluster) if self.ingest_cluster else None
 
     @property
     def home_dir(self) -> Path:

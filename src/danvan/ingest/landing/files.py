@@ -35,6 +35,9 @@ from danvan.ingest.readers.contents import FileRejected, Table, excerpt
 from danvan.text import printable
 from danvan.text_legacy import LegacyReading
 
+# PostgreSQL's name for raw.files' unique content_sha256.
+FILES_CONTENT_KEY = "files_content_sha256_key"
+
 
 @dataclass
 class FileResult:
@@ -87,15 +90,9 @@ def land_file(conn: psycopg.Connection, path: Path, judgements: Judgements) -> F
             reason=f"[unreadable] the file cannot be read: {error.strerror}",
             reason_vi=f"không đọc được tệp: {error.strerror}",
         )
-    seen = conn.execute(
-        "select status, reason_en, reason_vi from raw.files where content_sha256 = %s",
-        [content_sha256],
-    ).fetchone()
+    seen = already_received(conn, name, content_sha256)
     if seen:
-        status, reason_en, reason_vi = seen
-        if status == "rejected":
-            return FileResult(name, "skipped", reason=reason_en, reason_vi=reason_vi)
-        return FileResult(name, "skipped")
+        return seen
     size = path.stat().st_size
     try:
         with conn.transaction():
@@ -104,6 +101,27 @@ def land_file(conn: psycopg.Connection, path: Path, judgements: Judgements) -> F
         reason_en = f"[{rejection.code}] {rejection.reason_en}"
         record_rejected(conn, path, name, content_sha256, reason_en, rejection.reason_vi)
         return FileResult(name, "rejected", reason=reason_en, reason_vi=rejection.reason_vi)
+    except psycopg.errors.UniqueViolation as error:
+        # Another process (a Dask worker) landed the same content meanwhile.
+        if error.diag.constraint_name != FILES_CONTENT_KEY:
+            raise
+        received = already_received(conn, name, content_sha256)
+        assert received is not None  # the conflicting row is committed
+        return received
+
+
+def already_received(conn: psycopg.Connection, name: str, content_sha256: str) -> FileResult | None:
+    """A file whose content was received before is skipped, with the first one's reason."""
+    seen = conn.execute(
+        "select status, reason_en, reason_vi from raw.files where content_sha256 = %s",
+        [content_sha256],
+    ).fetchone()
+    if seen is None:
+        return None
+    status, reason_en, reason_vi = seen
+    if status == "rejected":
+        return FileResult(name, "skipped", reason=reason_en, reason_vi=reason_vi)
+    return FileResult(name, "skipped")
 
 
 def record_rejected(
