@@ -138,11 +138,14 @@ def nightly(settings: Settings, inbox: Path | None, full_refresh: bool) -> None:
     from flows.nightly import nightly_pipeline
 
     from danvan.pipeline import PipelineFailed
+    from danvan.warehouse.db import PipelineBusy
 
     try:
         summary = nightly_pipeline(
             settings=settings, inbox=inbox or settings.inbox_dir, full_refresh=full_refresh
         )
+    except PipelineBusy as busy:
+        raise click.ClickException(str(busy)) from busy
     except PipelineFailed as failure:
         if failure.summary is not None:
             click.echo(failure.summary.render(), err=True)
@@ -234,7 +237,12 @@ def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
     configure_prefect(settings)
     from flows.ingest import ingest_files
 
-    report = ingest_files(settings=settings, paths=list(paths))
+    from danvan.warehouse.db import PipelineBusy
+
+    try:
+        report = ingest_files(settings=settings, paths=list(paths))
+    except PipelineBusy as busy:
+        raise click.ClickException(str(busy)) from busy
     click.echo(report.render())
     if report.failed:
         sys.exit(1)

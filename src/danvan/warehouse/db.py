@@ -28,13 +28,24 @@ def bootstrap(url: str) -> None:
             conn.execute(package.joinpath(script).read_text(encoding="utf-8"))
 
 
+class PipelineBusy(RuntimeError):
+    """Another run holds the pipeline lock: this one did nothing."""
+
+
 @contextmanager
 def pipeline_lock(url: str) -> Iterator[psycopg.Connection]:
-    """Hold the pipeline's advisory lock for the duration; fail fast if another run has it."""
+    """Hold the pipeline's advisory lock for the duration; fail fast if another run has it.
+
+    Session-level: a run killed with the lock held releases it with its connection."""
     with connect(url, autocommit=True) as conn:
         locked = conn.execute("select pg_try_advisory_lock(%s)", [PIPELINE_LOCK_ID]).fetchone()
         if not locked or not locked[0]:
-            raise RuntimeError("another danvan pipeline run holds the warehouse lock")
+            raise PipelineBusy(
+                "một lượt chạy khác đang xử lý kho dữ liệu; lượt này không làm gì, các tệp vẫn "
+                "nằm trong hộp thư chờ lượt sau — another danvan run (nightly or ingest) is "
+                "working on the warehouse; this run did nothing and the files stay in the "
+                "inbox for the next run"
+            )
         try:
             yield conn
         finally:
