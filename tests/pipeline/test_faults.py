@@ -162,9 +162,7 @@ def test_a_reader_holding_a_snapshot_does_not_stop_the_publication(
     reader_url = url
     if server.name == "embedded":
         embedded = request.getfixturevalue("embedded_warehouse")
-        reader_url = with_database(
-            embedded.url(WAREHOUSE_READER), conninfo_to_dict(url)["dbname"]
-        )
+        reader_url = with_database(embedded.url(WAREHOUSE_READER), conninfo_to_dict(url)["dbname"])
     reader = psycopg.connect(reader_url)
     try:
         reader.execute("set idle_in_transaction_session_timeout = 0")
@@ -233,10 +231,12 @@ def test_a_night_killed_while_a_large_file_lands_lands_it_once_the_next_night(
         process.wait()
     # THEN the warehouse lets go of the dead run (its landing and its lock) and keeps running
     wait_for(
-        lambda: not query(
-            url,
-            "select 1 from pg_stat_activity where datname = %s and application_name = 'danvan'",
-            [database],
+        lambda: (
+            not query(
+                url,
+                "select 1 from pg_stat_activity where datname = %s and application_name = 'danvan'",
+                [database],
+            )
         )
     )
     if server.name == "embedded":
