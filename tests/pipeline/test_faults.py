@@ -13,19 +13,24 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 from danvan.ingest.format.writers import write_csv
 from danvan.ingest.landing.outputs import RAW_TABLES
+from danvan.publication import apply
+from danvan.publication.tables import public_tables
 from danvan.settings import WAREHOUSE_READER, Settings
 from danvan.synthetic.generate import generate, write_form
 from danvan.synthetic.samples import copy_samples
 from danvan.warehouse.db import PIPELINE_LOCK_ID, PipelineBusy
 from tests.conftest import with_database
+from tests.quality.checksums import schema_checksums
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e]
 
@@ -164,6 +169,7 @@ def test_a_reader_holding_a_snapshot_does_not_stop_the_publication(
         embedded = request.getfixturevalue("embedded_warehouse")
         reader_url = with_database(embedded.url(WAREHOUSE_READER), conninfo_to_dict(url)["dbname"])
     reader = psycopg.connect(reader_url)
+    reader.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ  # one snapshot throughout
     try:
         reader.execute("set idle_in_transaction_session_timeout = 0")
         seen = reader.execute("select count(*) from marts.fct_indicator_values").fetchone()
@@ -185,6 +191,39 @@ def test_a_reader_holding_a_snapshot_does_not_stop_the_publication(
         assert after[0] > seen[0]
     finally:
         reader.close()
+
+
+def test_a_release_that_must_alter_a_table_a_reader_holds_waits_only_so_long(
+    module_warehouse, monkeypatch
+):
+    url = module_warehouse.database_url
+    manifest = max(
+        module_warehouse.run_dir.glob("*/build/manifest.json"), key=lambda p: p.stat().st_mtime
+    )
+    tables = public_tables(manifest)
+    table = next(table for table in tables if table.slice is None)
+    # GIVEN a new release whose build gives a public table one more column, and a reader
+    # holding that table in an open transaction
+    monkeypatch.setattr(apply, "LOCK_TIMEOUT", "200ms")
+    before = schema_checksums(url, "marts"), publications(url)
+    built = sql.Identifier("marts_build", table.name)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("alter table {} add column extra integer").format(built))
+    try:
+        with psycopg.connect(url) as reader, psycopg.connect(url) as conn:
+            reader.execute(sql.SQL("select 1 from {}").format(sql.Identifier("marts", table.name)))
+            # WHEN it is published
+            with pytest.raises(apply.PublicationLocked) as locked:
+                apply.publish(
+                    conn, tables, run_id=uuid.uuid4(), full_refresh=False, units_rebuilt=0
+                )
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(sql.SQL("alter table {} drop column extra").format(built))
+    # THEN it waited a bounded time, said why, and published nothing
+    assert str(locked.value).startswith("chưa công bố")
+    assert f"after {apply.LOCK_ATTEMPTS} waits of 200ms" in str(locked.value)
+    assert (schema_checksums(url, "marts"), publications(url)) == before
 
 
 @pytest.fixture(scope="module")
