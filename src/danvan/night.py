@@ -31,7 +31,7 @@ from danvan.transform import (
     project_fingerprint,
     run_dbt,
 )
-from danvan.warehouse.db import connect
+from danvan.warehouse.db import analyze_changed, connect
 
 # The schema each layer a rule names is checked in: marts before they are published.
 CHECKED_SCHEMAS = {
@@ -83,12 +83,16 @@ def admit_submissions(settings: Settings, url: str, run_id: uuid.UUID) -> GateRe
     """Hold or approve every landed submission."""
     suites = load_suites(settings.expectations_dir)
     with connect(url) as conn:
+        analyze_changed(conn)  # what landed, for the rules' plans
+        conn.commit()
         return admit(conn, rule_scope(settings, conn, run_id), suites, settings.approval_levels)
 
 
 def plan(url: str, run_id: uuid.UUID, full_build: bool) -> BuildScope:
     with connect(url) as conn:
-        return plan_build(conn, run_id, full_refresh=full_build)
+        scope = plan_build(conn, run_id, full_refresh=full_build)
+        analyze_changed(conn)  # what the gate decided, for dbt's plans
+        return scope
 
 
 def build(

@@ -11,7 +11,6 @@ import hashlib
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -25,11 +24,12 @@ from danvan.ingest.format.writers import write_csv
 from danvan.ingest.landing.outputs import RAW_TABLES
 from danvan.publication import apply
 from danvan.publication.tables import public_tables
-from danvan.settings import WAREHOUSE_READER, Settings
+from danvan.settings import WAREHOUSE_READER
 from danvan.synthetic.generate import generate, write_form
 from danvan.synthetic.samples import copy_samples
 from danvan.warehouse.db import PIPELINE_LOCK_ID, PipelineBusy
 from tests.conftest import with_database
+from tests.processes import start_danvan
 from tests.quality.checksums import schema_checksums
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e]
@@ -49,27 +49,6 @@ def prefect_api_url(prefect_api: None) -> str:
     url = PREFECT_API_URL.value()
     assert url
     return str(url)
-
-
-def start_danvan(
-    settings: Settings, prefect_api_url: str, log: Path, *arguments: str
-) -> subprocess.Popen:
-    """`danvan …` on this warehouse as its own process group (a kill takes all of it)."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    environment |= {
-        "DANVAN_HOME": str(settings.home_dir),
-        "DANVAN_DATABASE_URL": settings.database_url,
-        "PREFECT_API_URL": prefect_api_url,
-    }
-    danvan = Path(sys.executable).with_name("danvan")
-    with log.open("w") as output:
-        return subprocess.Popen(
-            [str(danvan), *arguments],
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
 
 
 def finish(process: subprocess.Popen, log: Path) -> tuple[int, str]:
@@ -133,7 +112,10 @@ def test_two_nights_at_once_land_and_publish_once(module_warehouse, prefect_api_
     publications_before = publications(url)
     # WHEN two `danvan nightly` start at the same moment on the same home
     logs = [tmp_path / f"night-{n}.log" for n in (1, 2)]
-    processes = [start_danvan(module_warehouse, prefect_api_url, log, "nightly") for log in logs]
+    processes = [
+        start_danvan(module_warehouse, log, "nightly", prefect_api_url=prefect_api_url)
+        for log in logs
+    ]
     outcomes = [finish(process, log) for process, log in zip(processes, logs, strict=True)]
     # THEN one publishes; the other waits its turn or stops at once, saying why
     published = [output for code, output in outcomes if code == 0 and ": PUBLISHED" in output]
@@ -180,7 +162,9 @@ def test_a_reader_holding_a_snapshot_does_not_stop_the_publication(
         publications_before = publications(url)
         # WHEN the night runs
         log = tmp_path / "night.log"
-        code, output = finish(start_danvan(module_warehouse, prefect_api_url, log, "nightly"), log)
+        code, output = finish(
+            start_danvan(module_warehouse, log, "nightly", prefect_api_url=prefect_api_url), log
+        )
         # THEN it publishes the new figures while the reader keeps its snapshot
         assert code == 0, output
         assert publications(url) == publications_before + 1
@@ -253,7 +237,7 @@ def test_a_night_killed_while_a_large_file_lands_lands_it_once_the_next_night(
     rows_before = raw_rows(url)
     # WHEN `danvan nightly` is killed (SIGKILL) while the file's rows stream into raw
     log = tmp_path / "killed-night.log"
-    process = start_danvan(module_warehouse, prefect_api_url, log, "nightly")
+    process = start_danvan(module_warehouse, log, "nightly", prefect_api_url=prefect_api_url)
     try:
         wait_for(
             lambda: query(
