@@ -26,7 +26,7 @@ from danvan.ingest.landing import FileResult
 from danvan.ingest.service import IngestReport, land_entries
 from danvan.settings import IngestCluster, Settings
 from danvan.warehouse.connection import warehouse_target
-from danvan.warehouse.db import bootstrap, connect
+from danvan.warehouse.db import bootstrap, connect, pipeline_lock
 from flows.retries import is_io_error
 
 # Small files are landed in batches so 10,000 files are not 10,000 task runs.
@@ -127,15 +127,17 @@ def ingest_inbox(settings: Settings, inbox: Path, run_id: uuid.UUID | None = Non
 
 @flow(name="danvan-ingest-files", log_prints=True)
 def ingest_files(settings: Settings, paths: list[Path]) -> IngestReport:
-    """Land the given files where they are (``danvan ingest PATH…``)."""
+    """Land the given files where they are (``danvan ingest PATH…``), never while a
+    nightly run works on the warehouse."""
     url = warehouse_target(settings).url
-    bootstrap(url)
     files = [
         entry
         for path in paths
         for entry in (inbox_entries(path) if path.is_dir() else [InboxEntry(path)])
     ]
     report = IngestReport()
-    for _batch, results in landed_batches(settings, files):
-        report.results.extend(results)
+    with pipeline_lock(url):
+        bootstrap(url)
+        for _batch, results in landed_batches(settings, files):
+            report.results.extend(results)
     return report

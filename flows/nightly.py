@@ -41,9 +41,14 @@ from flows.retries import is_io_error
 
 @task(retries=2, retry_delay_seconds=5, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
 def open_warehouse(settings: Settings) -> DatabaseTarget:
-    target = warehouse_target(settings)
+    return warehouse_target(settings)
+
+
+@task(retries=2, retry_delay_seconds=5, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
+def prepare_warehouse(target: DatabaseTarget) -> None:
+    """The landing and audit tables, under the pipeline lock: their DDL would otherwise
+    queue behind another run's landing."""
     bootstrap(target.url)
-    return target
 
 
 @task(cache_policy=NO_CACHE)
@@ -143,36 +148,38 @@ def nightly_pipeline(
     run_dir = settings.run_dir / str(run_id)
     summary = NightlySummary(run_id=run_id)
     target = open_warehouse(settings)
-    with pipeline_lock(target.url), RunLog(target.url, summary) as run_log:
-        summary.ingest = ingest_inbox(settings, inbox, run_id)
-        summary.report_stage("ingest")
-        full_build = needs_full_build(settings, target, full_refresh)
-        summary.full_refresh = full_build
-        if full_build:
-            prepare_reference(settings, target, run_dir)
-            progress("reference: seeds and staging views rebuilt (a full build)")
-        summary.gate = admit_submissions(settings, target, run_id)
-        summary.report_stage("submissions")
-        summary.scope = plan(target, run_id, full_build)
-        tell_senders(target, run_id)
-        if summary.scope.is_empty and not full_build:
+    with pipeline_lock(target.url):
+        prepare_warehouse(target)
+        with RunLog(target.url, summary) as run_log:
+            summary.ingest = ingest_inbox(settings, inbox, run_id)
+            summary.report_stage("ingest")
+            full_build = needs_full_build(settings, target, full_refresh)
+            summary.full_refresh = full_build
+            if full_build:
+                prepare_reference(settings, target, run_dir)
+                progress("reference: seeds and staging views rebuilt (a full build)")
+            summary.gate = admit_submissions(settings, target, run_id)
+            summary.report_stage("submissions")
+            summary.scope = plan(target, run_id, full_build)
+            tell_senders(target, run_id)
+            if summary.scope.is_empty and not full_build:
+                summary.duration_seconds = time.monotonic() - started
+                run_log.finish("unchanged")
+                return summary
+            summary.dbt = build_marts(settings, target, run_dir, full_build)
+            summary.report_stage("build")
+            summary.validation = check_build(settings, target, run_id, summary.gate)
+            summary.report_stage("checks")
+            if not summary.validation.success:
+                keep_validation(target, summary.validation, published=False)
+                raise PublicationBlocked("a systemic check failed; nothing was published", summary)
+            summary.publication = publish_marts(target, run_dir, summary.scope, full_build)
+            summary.report_stage("publish")
+            keep_validation(target, summary.validation, published=True)
+            if full_build:
+                record_release(settings, target, run_id)
             summary.duration_seconds = time.monotonic() - started
-            run_log.finish("unchanged")
-            return summary
-        summary.dbt = build_marts(settings, target, run_dir, full_build)
-        summary.report_stage("build")
-        summary.validation = check_build(settings, target, run_id, summary.gate)
-        summary.report_stage("checks")
-        if not summary.validation.success:
-            keep_validation(target, summary.validation, published=False)
-            raise PublicationBlocked("a systemic check failed; nothing was published", summary)
-        summary.publication = publish_marts(target, run_dir, summary.scope, full_build)
-        summary.report_stage("publish")
-        keep_validation(target, summary.validation, published=True)
-        if full_build:
-            record_release(settings, target, run_id)
-        summary.duration_seconds = time.monotonic() - started
-        run_log.finish("published")
+            run_log.finish("published")
     # The publication stands whatever happens to its report: a failure here is the
     # flow's, not the run's.
     summary.report = write_report(settings, target, summary.publication)

@@ -43,8 +43,6 @@ CHECKED_SCHEMAS = {
     "published": "marts",
     "pipeline": "audit",
 }
-# What landing writes: the gate queries it right after.
-LANDED_SCHEMAS = ["raw", "audit"]
 BUILD_CHECKS = (Severity.REJECT_ROW, Severity.BLOCK_PUBLICATION, Severity.WARN)
 FULL_BUILD = ["build", "--exclude", "resource_type:seed", "staging", "--full-refresh"]
 Log = Callable[[str], None]
@@ -82,16 +80,19 @@ def prepare_reference(
 
 
 def admit_submissions(settings: Settings, url: str, run_id: uuid.UUID) -> GateReport:
-    """Hold or approve every landed submission (on fresh statistics of what landed)."""
-    analyze_changed(url, LANDED_SCHEMAS)
+    """Hold or approve every landed submission."""
     suites = load_suites(settings.expectations_dir)
     with connect(url) as conn:
+        analyze_changed(conn)  # what landed, for the rules' plans
+        conn.commit()
         return admit(conn, rule_scope(settings, conn, run_id), suites, settings.approval_levels)
 
 
 def plan(url: str, run_id: uuid.UUID, full_build: bool) -> BuildScope:
     with connect(url) as conn:
-        return plan_build(conn, run_id, full_refresh=full_build)
+        scope = plan_build(conn, run_id, full_refresh=full_build)
+        analyze_changed(conn)  # what the gate decided, for dbt's plans
+        return scope
 
 
 def build(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +26,7 @@ from danvan.pipeline import NightlySummary, PipelineFailed
 from danvan.quality.suites import load_suites
 from danvan.settings import Settings
 from danvan.synthetic.samples import copy_samples
+from tests.processes import start_danvan
 from tests.quality.checksums import schema_checksums
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e]
@@ -377,7 +377,9 @@ def test_a_run_killed_while_dbt_builds_leaves_the_marts_as_published(
     # WHEN `danvan nightly` is killed (SIGKILL, with dbt and the Prefect server) while dbt
     # builds the shadow marts
     log = tmp_path / "killed-run.log"
-    process = start_nightly(module_warehouse, log)
+    process = start_danvan(
+        module_warehouse, log, "nightly", "--inbox", str(module_warehouse.inbox_dir)
+    )
     try:
         wait_until_dbt_builds_marts(module_warehouse, runs_before, process, log)
     finally:
@@ -402,24 +404,6 @@ def test_a_run_killed_while_dbt_builds_leaves_the_marts_as_published(
         [killed_run],
     )
     assert killed[0] == "failed" and killed[1].startswith("interrupted")
-
-
-def start_nightly(settings: Settings, log: Path) -> subprocess.Popen:
-    """`danvan nightly` as its own process group, so that a kill takes dbt with it."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    environment |= {
-        "DANVAN_HOME": str(settings.home_dir),
-        "DANVAN_DATABASE_URL": settings.database_url,
-    }
-    danvan = Path(sys.executable).with_name("danvan")
-    with log.open("w") as output:
-        return subprocess.Popen(
-            [str(danvan), "nightly", "--inbox", str(settings.inbox_dir)],
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
 
 
 def wait_until_dbt_builds_marts(

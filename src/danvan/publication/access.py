@@ -40,8 +40,6 @@ create table if not exists access.role_scopes (
     primary key (role_name, province_code_2025_07)
 );
 comment on table access.role_scopes is 'The provinces (2025-07 map; * = all) each login role may read.';
-alter table access.role_scopes enable row level security;
-alter table access.role_scopes force row level security;
 """
 
 
@@ -59,6 +57,7 @@ class Reader:
 def ensure_access_schema(conn: psycopg.Connection) -> None:
     """The scopes table, readable by each role for its own rows only."""
     conn.execute(ACCESS_DDL)
+    _force_row_security(conn, "access", "role_scopes")
     owner = sql.Identifier(_current_user(conn))
     _ensure_policy(
         conn,
@@ -94,8 +93,7 @@ def protect_table(conn: psycopg.Connection, schema: str, table: str, has_provinc
         conn.execute(sql.SQL("grant select on {} to {}").format(relation, sql.Identifier(ANALYSTS)))
     if not has_province:
         return
-    conn.execute(sql.SQL("alter table {} enable row level security").format(relation))
-    conn.execute(sql.SQL("alter table {} force row level security").format(relation))
+    _force_row_security(conn, schema, table)
     qualified = f"{schema}.{table}"
     _ensure_policy(
         conn,
@@ -219,6 +217,20 @@ def scope_national_reader(conn: psycopg.Connection, role: str) -> None:
                and not exists (select 1 from access.role_scopes where role_name = %(role)s)""",
         {"role": role, "every": EVERY_PROVINCE},
     )
+
+
+def _force_row_security(conn: psycopg.Connection, schema: str, table: str) -> None:
+    """Row-level security enabled and forced, once: altering a table waits for every
+    reader of it (every reader of the marts reads role_scopes through the policies)."""
+    relation = sql.Identifier(schema, table)
+    forced = conn.execute(
+        "select relrowsecurity and relforcerowsecurity from pg_class where oid = %s::regclass",
+        [f'"{schema}"."{table}"'],
+    ).fetchone()
+    if forced and forced[0]:
+        return
+    conn.execute(sql.SQL("alter table {} enable row level security").format(relation))
+    conn.execute(sql.SQL("alter table {} force row level security").format(relation))
 
 
 def _ensure_policy(

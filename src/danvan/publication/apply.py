@@ -57,7 +57,15 @@ HISTORY_COMMENTS = {
     "published_until": "First publication that no longer showed it; null: still shown. "
     "— Công bố đến (không tính).",
 }
+# Readers never wait for a publication nor it for them, unless a table's definition
+# changes (a new release): that waits for the readers, this long at a time, so often.
 LOCK_TIMEOUT = "30s"
+LOCK_ATTEMPTS = 3
+
+
+class PublicationLocked(RuntimeError):
+    """Other sessions held the public marts longer than a publication waits: nothing
+    was published."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,36 @@ def publish(
     full_refresh: bool,
     units_rebuilt: int,
 ) -> PublicationResult:
-    """Copy what the build changed into the public marts, all tables in one transaction."""
+    """Copy what the build changed into the public marts, all tables in one transaction;
+    waiting for the tables' other sessions is bounded, and then nothing is published."""
+    attempt = 1
+    while True:
+        try:
+            return _publish_once(
+                conn, tables, run_id=run_id, full_refresh=full_refresh, units_rebuilt=units_rebuilt
+            )
+        except psycopg.errors.LockNotAvailable as error:
+            if attempt == LOCK_ATTEMPTS:
+                raise PublicationLocked(
+                    f"chưa công bố: sau {LOCK_ATTEMPTS} lần chờ {LOCK_TIMEOUT}, phiên khác (ví dụ "
+                    "công cụ BI mở giao dịch lâu) vẫn giữ bảng dữ liệu công bố; các bảng giữ "
+                    "nguyên, lượt sau sẽ công bố — nothing was published: after "
+                    f"{LOCK_ATTEMPTS} waits of {LOCK_TIMEOUT}, other sessions (e.g. a BI tool "
+                    "holding a transaction open) still held the public marts; they are as "
+                    "they were, and the next run publishes "
+                    f"({error.diag.message_primary})"
+                ) from error
+            attempt += 1
+
+
+def _publish_once(
+    conn: psycopg.Connection,
+    tables: Sequence[PublicTable],
+    *,
+    run_id: uuid.UUID,
+    full_refresh: bool,
+    units_rebuilt: int,
+) -> PublicationResult:
     with conn.transaction():
         conn.execute(f"set local lock_timeout = '{LOCK_TIMEOUT}'")
         prepare_public_schema(conn)
