@@ -21,40 +21,12 @@ from danvan.ingest.format.writers import write_json
 from danvan.pipeline import NightlySummary
 from danvan.settings import Settings
 from danvan.synthetic.samples import copy_samples
+from tests.quality.test_gate import hoa_lu_2024
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e]
 
 DANVAN = Path(sys.executable).with_name("danvan")
 RAW_ROWS_RULE = "every row a loaded file counted is in raw"
-
-
-def hoa_lu_report(submitted_on: str) -> dict:
-    """Hoa Lư city's 2024 report, with its petitions."""
-    return {
-        "submission": {
-            "reporting_unit_name": "Thành phố Hoa Lư",
-            "reporting_unit_level": "huyện",
-            "province": "Ninh Bình",
-            "period": "Năm 2024",
-            "submitted_on": submitted_on,
-            "submitter": "Ban Dân vận Thành ủy Hoa Lư",
-        },
-        "models": [
-            {
-                "model_code": "NBH-HOALU-BUACOM",
-                "model_name": "Bữa cơm nghĩa tình",
-                "field": "văn hóa – xã hội",
-                "start_date": "2022",
-                "status": "đang thực hiện",
-            }
-        ],
-        "indicators": [{"model_code": "NBH-HOALU-BUACOM", "indicator": "Số suất ăn", "value": 200}],
-        "activities": [
-            {"activity": "petitions_received", "value": 392},
-            {"activity": "petitions_under_authority", "value": 392},
-            {"activity": "petitions_resolved", "value": 380},
-        ],
-    }
 
 
 @dataclass(frozen=True)
@@ -111,7 +83,10 @@ def blocked_night(sample_night: Finished, module_warehouse: Settings) -> Finishe
     with psycopg.connect(url) as conn:
         conn.execute("create table public.kept as select * from raw.unit_activities")
         conn.execute("delete from raw.unit_activities")
-    write_json(hoa_lu_report("25/01/2025"), module_warehouse.inbox_dir / "hoa-lu_2024.json")
+    write_json(
+        hoa_lu_2024("25/01/2025", petitions_resolved=380),
+        module_warehouse.inbox_dir / "hoa-lu_2024.json",
+    )
     try:
         return danvan(module_warehouse, "nightly")
     finally:
@@ -191,7 +166,7 @@ def test_json_of_a_night_and_of_an_ingest_carry_the_counts(blocked_night, module
     # GIVEN a file the warehouse already has, and one it has not
     archived = next(module_warehouse.archive_dir.rglob("*.csv"))
     fresh = module_warehouse.home_dir / "fresh.json"
-    write_json(hoa_lu_report("02/02/2025"), fresh)
+    write_json(hoa_lu_2024("02/02/2025", petitions_resolved=380), fresh)
     # WHEN they are ingested with --json
     ingested = danvan_here(module_warehouse, "ingest", "--json", str(archived), str(fresh))
     # THEN stdout is one JSON object with each file's result and the totals

@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import yaml
@@ -113,7 +114,7 @@ class SupersetClient:
 
     def request(
         self, method: str, path: str, body: bytes | None = None, content_type: str | None = None
-    ) -> dict:
+    ) -> dict[str, Any]:
         request = urllib.request.Request(
             f"{self.base_url}{path}", method=method, data=body, headers=self._headers.copy()
         )
@@ -125,12 +126,13 @@ class SupersetClient:
         except urllib.error.HTTPError as error:
             detail = error.read().decode("utf-8", errors="replace")
             raise SupersetError(f"Superset {method} {path}: HTTP {error.code}: {detail}") from error
-        return json.loads(payload) if payload else {}
+        answer: dict[str, Any] = json.loads(payload) if payload else {}
+        return answer
 
-    def get(self, path: str) -> dict:
+    def get(self, path: str) -> dict[str, Any]:
         return self.request("GET", path)
 
-    def post_json(self, path: str, body: dict) -> dict:
+    def post_json(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return self.request("POST", path, json.dumps(body).encode(), "application/json")
 
     def wait_until_up(self, timeout_seconds: float) -> None:
@@ -156,7 +158,9 @@ class SupersetClient:
         self._headers["X-CSRFToken"] = self.get("/api/v1/security/csrf_token/")["result"]
         self._headers["Referer"] = self.base_url
 
-    def post_form(self, path: str, fields: dict[str, str], files: dict[str, bytes]) -> dict:
+    def post_form(
+        self, path: str, fields: dict[str, str], files: dict[str, bytes]
+    ) -> dict[str, Any]:
         boundary = uuid.uuid4().hex
         body = io.BytesIO()
         for name, value in fields.items():

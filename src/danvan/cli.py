@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import quote
 
 import click
@@ -34,6 +34,9 @@ from danvan.settings import (
     prepare_home,
 )
 from danvan.warehouse.connection import embedded_warehouse, warehouse_target
+
+if TYPE_CHECKING:
+    from danvan.prefect_server import PrefectServerStatus
 
 EXIT_CODES = """\b
 Exit codes:
@@ -294,7 +297,7 @@ def server() -> None:
     """
 
 
-def _start_prefect_server(settings: Settings):
+def _start_prefect_server(settings: Settings) -> PrefectServerStatus:
     from danvan.prefect_server import PrefectServerError
 
     prepare_home(settings)
@@ -795,7 +798,7 @@ def template(
     """Write the Excel workbook a unit fills in, prefilled with its known models."""
     from danvan.ingest.format.template import TemplateError, known_models, write_template
 
-    models: list[dict] = []
+    models: list[dict[str, Any]] = []
     note = "the embedded warehouse is not running (danvan warehouse start): no models prefilled"
     if settings.database_url or embedded_warehouse(settings).status().running:
         import psycopg
@@ -860,7 +863,7 @@ def generate_command(
     models: int,
     out: Path,
     seed: int,
-    forms: tuple,
+    forms: tuple[str, ...],
     messy: bool,
     corrections: Path | None,
 ) -> None:

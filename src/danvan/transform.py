@@ -41,7 +41,7 @@ class DbtResult:
     @classmethod
     def from_run_results(cls, path: Path) -> DbtResult:
         results = json.loads(path.read_text(encoding="utf-8"))["results"]
-        outcome = Counter()
+        outcome: Counter[tuple[str, str]] = Counter()
         failures = []
         for result in results:
             kind = result["unique_id"].split(".", 1)[0]

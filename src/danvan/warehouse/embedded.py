@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import psycopg
@@ -219,7 +220,8 @@ class EmbeddedWarehouse:
 
     def _stored_credentials(self) -> dict[str, str]:
         try:
-            return json.loads(self.credentials_file.read_text(encoding="utf-8"))
+            stored: dict[str, str] = json.loads(self.credentials_file.read_text(encoding="utf-8"))
+            return stored
         except FileNotFoundError:
             return {}
 
@@ -359,7 +361,7 @@ class EmbeddedWarehouse:
         command = [str(postgres_bin_dir() / program), *args]
         user = self._server_user()
         # Under root the server gets its user's own group and no supplementary groups.
-        identity = (
+        identity: dict[str, Any] = (
             {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
             if user is not None
             else {}
