@@ -115,10 +115,10 @@ class Outcome:
     def rejected(self) -> bool:
         return self.file is None or self.file.status == "rejected"
 
-    def summary(self) -> list[tuple[str, str, str]]:
+    def summary(self) -> list[tuple[str, str | int, str]]:
         """(label, Vietnamese, English) lines: the file's status and counts."""
         vi, en = self.status_words
-        lines = [
+        lines: list[tuple[str, str | int, str]] = [
             ("Tệp đã gửi / file", printable(self.delivery.inbox_name), ""),
             ("Kết quả", vi, en),
         ]
@@ -129,9 +129,9 @@ class Outcome:
         else:
             assert self.file is not None
             lines += [
-                ("Số dòng đã nạp", str(self.file.rows_loaded), "rows loaded"),
-                ("Số dòng có lỗi, chưa nạp", str(self.file.rows_quarantined), "rows not loaded"),
-                ("Số lỗi", str(sum(s.problems for s in self.by_sheet)), "problems found"),
+                ("Số dòng đã nạp", self.file.rows_loaded, "rows loaded"),
+                ("Số dòng có lỗi, chưa nạp", self.file.rows_quarantined, "rows not loaded"),
+                ("Số lỗi", sum(s.problems for s in self.by_sheet), "problems found"),
             ]
         return lines
 
@@ -145,16 +145,28 @@ class Outcome:
         held = any(report.state == "held" for report in self.reports)
         if not self.by_sheet and not held:
             return ("Không cần gửi lại.", "Nothing to re-send.")
-        what = "các ô tô màu đỏ (dòng chưa nạp)" if self.by_sheet else ""
-        if held:
-            what = f"{what} và các ô tô màu vàng (báo cáo bị tạm giữ)".removeprefix(" và ")
+        if self.delivery.archived_path.suffix.lower() != ".xlsx":
+            return (
+                "Sửa các dòng trong danh sách lỗi dưới đây, ghi Ngày gửi (submitted_on) mới "
+                "hơn, rồi gửi lại cả tệp: bản gửi sau thay thế bản này.",
+                "Fix the rows listed below, write a later date sent (submitted_on) and send the "
+                "whole file again: the later version replaces this one.",
+            )
+        cells_vi = [
+            *(["các ô tô màu đỏ (dòng chưa nạp)"] if self.by_sheet else []),
+            *(["các ô tô màu vàng (báo cáo bị tạm giữ)"] if held else []),
+        ]
+        cells_en = [
+            *(["the red cells (rows not loaded)"] if self.by_sheet else []),
+            *(["the amber cells (the held report)"] if held else []),
+        ]
         return (
-            f"Sửa {what} theo ghi chú trong từng ô, ghi Ngày gửi mới hơn ở trang "
-            f"'{SUBMISSION.sheet_vi}', rồi gửi lại cả tệp (có thể gửi chính bảng tính này): "
-            "bản gửi sau thay thế bản này.",
-            "Fix the red cells (rows not loaded) and amber cells (held report) as each cell's "
-            f"comment says, write a later date sent on '{SUBMISSION.sheet_vi}', and send the "
-            "whole file again (this workbook will do): the later version replaces this one.",
+            f"Sửa {' và '.join(cells_vi)} theo ghi chú trong từng ô, ghi Ngày gửi mới hơn ở "
+            f"trang '{SUBMISSION.sheet_vi}', rồi gửi lại cả tệp (có thể gửi chính bảng tính "
+            "này): bản gửi sau thay thế bản này.",
+            f"Fix {' and '.join(cells_en)} as each cell's comment says, write a later date sent "
+            f"on '{SUBMISSION.sheet_vi}', and send the whole file again (this workbook will "
+            "do): the later version replaces this one.",
         )
 
 
@@ -392,21 +404,23 @@ class SheetPlaces:
         if tabular is None:
             self._form(_texts(sheet, sheet.max_row))
             return
-        for position, title in enumerate(head[tabular]):
-            name = _format_column(title, ROW_SECTIONS) or title.strip()
+        index, section = tabular
+        for position, title in enumerate(head[index]):
+            name = _format_column(title, (section,)) or title.strip()
             if name and name not in self.places:
                 self.places[name] = Place(position + 1, title)
 
     @staticmethod
-    def _tabular(grid: list[list[str]]) -> int | None:
-        """The header row: the first rows' one naming most columns of one section."""
+    def _tabular(grid: list[list[str]]) -> tuple[int, Section] | None:
+        """The header row and its section: the first rows' one naming most columns of a
+        section (two at least: a header sheet has one label a row)."""
         best, best_hits = None, 1
         for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
             for section in ROW_SECTIONS:
                 aliases = COLUMN_ALIASES[section.name]
                 hits = len({aliases[header_key(t)] for t in row if header_key(t) in aliases})
                 if hits > best_hits:
-                    best, best_hits = index, hits
+                    best, best_hits = (index, section), hits
         return best
 
     def _form(self, grid: list[list[str]]) -> None:
