@@ -20,6 +20,7 @@ file was landed, so it passed the container checks of ``xlsx_guard``.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -43,6 +44,7 @@ from danvan.feedback.story import (
 )
 from danvan.feedback.text import column_header
 from danvan.ingest.format import ROW_SECTIONS, SECTIONS, SUBMISSION, Kind, Section
+from danvan.ingest.format.writers import print_layout
 from danvan.ingest.inbox import result_path
 from danvan.ingest.landing.measures import Measures
 from danvan.ingest.readers.contents import COLUMN_ALIASES
@@ -231,6 +233,8 @@ KIND_ADVICE = {
     Kind.INTEGER: "Ghi một số nguyên không âm, ví dụ: 120.",
     Kind.NUMBER: "Ghi một số không âm, ví dụ: 120; 1.500.000; 1,5; 60 triệu.",
     Kind.DATE: "Ghi ngày theo dạng ngày/tháng/năm, ví dụ: 15/01/2025.",
+    Kind.ROUGH_DATE: "Ghi ngày theo dạng ngày/tháng/năm (15/01/2025), hoặc tháng/năm (3/2024), "
+    "hoặc năm (2024).",
     Kind.PERIOD: "Ghi kỳ báo cáo, ví dụ: Quý III/2025; 6 tháng đầu năm 2024; Năm 2024.",
     Kind.YEAR: "Ghi năm bằng 4 chữ số, ví dụ: 2024.",
     Kind.BOOLEAN: "Ghi 'có' hoặc 'không'.",
@@ -349,12 +353,14 @@ def _sender_workbook(outcome: Outcome) -> Workbook:
 
 def _defuse(workbook: Workbook) -> None:
     """Nothing the sender wrote runs when the copy is opened: formulas become their
-    text; defined names, conditional formats and links are dropped."""
+    text; conditional formats, links and defined names other than plain cell ranges (which
+    the template's unit dropdowns use) are dropped."""
     from openpyxl.formatting.formatting import ConditionalFormattingList
 
-    workbook.defined_names.clear()
+    for names in (workbook.defined_names, *(sheet.defined_names for sheet in workbook.worksheets)):
+        for name in [n for n, defined in names.items() if not _is_range(defined.attr_text)]:
+            del names[name]
     for sheet in workbook.worksheets:
-        sheet.defined_names.clear()
         sheet.conditional_formatting = ConditionalFormattingList()
         for row in sheet.iter_rows():
             for cell in row:
@@ -367,6 +373,16 @@ def _defuse(workbook: Workbook) -> None:
                     _put_text(cell, formula)
                 elif isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS):
                     cell.quotePrefix = True
+
+
+# A sheet name (quoted, or a plain word) and a cell or range: nothing that is computed.
+PLAIN_RANGE = re.compile(
+    r"(?:'(?:[^']|'')+'|[A-Za-z0-9_.]+)!\$?[A-Z]{1,3}\$?[0-9]+(?::\$?[A-Z]{1,3}\$?[0-9]+)?"
+)
+
+
+def _is_range(text: str | None) -> bool:
+    return bool(text) and PLAIN_RANGE.fullmatch(text or "") is not None
 
 
 def _put_text(cell: Any, text: str) -> None:
@@ -587,10 +603,7 @@ def _summary_sheet(workbook: Workbook, outcome: Outcome, titles: Titles) -> None
         table("Danh sách lỗi / every problem", CSV_COLUMNS, (_problem_row(m) for m in marks))
     for letter, width in zip("ABCDEFGH", (30, 44, 16, 24, 22, 50, 50, 50), strict=True):
         sheet.column_dimensions[letter].width = width
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    print_layout(sheet, len(CSV_COLUMNS), row, None)
     workbook.active = 0
     for other in workbook.worksheets:
         other.sheet_view.tabSelected = other is sheet

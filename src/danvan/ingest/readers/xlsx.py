@@ -38,7 +38,14 @@ if TYPE_CHECKING:
 
 HEADER_SEARCH_ROWS = 15
 # The instructions, lists and result sheets of the template and of a returned result workbook.
-IGNORED_SHEETS = {"huong dan", "instructions", "danh muc", "lists", "ket qua tiep nhan"}
+IGNORED_SHEETS = {
+    "huong dan",
+    "instructions",
+    "danh muc",
+    "danh muc don vi",
+    "lists",
+    "ket qua tiep nhan",
+}
 
 Grid = list[list[CellValue]]
 
