@@ -11,7 +11,11 @@ the sender wrote able to run as a formula. A CSV sender gets the same as a CSV.
 from __future__ import annotations
 
 import csv
+import importlib.util
+import os
 import re
+import shutil
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -22,10 +26,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from danvan.cli import main
 from danvan.feedback.workbook import QUARANTINED_FILL, RESULT_SHEET, csv_cell
+from danvan.ingest.format import SUBMISSION
 from danvan.ingest.format.template import write_template
 from danvan.ingest.inbox import FEEDBACK_SUFFIX
 from danvan.settings import Settings
-from tests.ingest.support import SEEDS_DIR
+from tests.ingest.support import SEEDS_DIR, fetch, land
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e]
 
@@ -209,3 +214,67 @@ def test_a_csv_sender_gets_the_same_as_a_csv_where_formulas_stay_text(night):
 )
 def test_a_csv_cell_starting_like_a_formula_is_prefixed(text, written):
     assert csv_cell(text) == written
+
+
+def test_the_returned_workbook_can_be_sent_again_as_it_is(night, tmp_path):
+    # GIVEN the returned workbook, re-sent as the officer got it
+    resent = tmp_path / "tra-ka_2024.sua.xlsx"
+    shutil.copy(returned(night, "tra-ka_2024.ket-qua.xlsx"), resent)
+    # WHEN it lands
+    result = land(night.database_url, resent)[resent.name]
+    # THEN its result sheet is not read as a stray sheet: the same rows load, the same
+    # problems are found
+    assert (result.rows_loaded, result.rows_quarantined) == (5, 4)
+    assert fetch(
+        night.database_url,
+        """select sheet, count(*) from audit.quarantine where file_name = %s
+           group by sheet order by sheet""",
+        (resent.name,),
+    ) == [("Chỉ tiêu", 3), ("Mô hình", 2)]
+
+
+def first_page_text(source: Path, directory: Path) -> str | None:
+    """Page 1 of ``source`` printed to PDF by LibreOffice; None when no text extractor."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not on PATH: printing to PDF is not checked")
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(directory), str(source)],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "HOME": str(directory)},  # its own profile
+    )
+    pdf = directory / f"{source.stem}.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    elif importlib.util.find_spec("pypdf"):
+        from pypdf import PdfReader
+
+        text = PdfReader(pdf).pages[0].extract_text()
+    else:
+        assert b"/Type /Page" in pdf.read_bytes() or b"/Type/Page" in pdf.read_bytes()
+        return None
+    return " ".join(text.split())
+
+
+def test_the_template_and_the_result_print_with_their_vietnamese_first(night, tmp_path):
+    # GIVEN a blank template and the workbook returned by the night
+    template = write_template("20932", "Năm 2024", tmp_path / "mau.xlsx", seeds_dir=SEEDS_DIR)
+    result = returned(night, "tra-ka_2024.ket-qua.xlsx")
+    # WHEN LibreOffice prints each to PDF
+    template_text = first_page_text(template.path, tmp_path)
+    result_text = first_page_text(result, tmp_path)
+    # THEN page 1 of the template is its guide, in Vietnamese; of the result, its summary
+    if template_text is None or result_text is None:
+        return  # printed, but no tool here reads the text back
+    assert "Hướng dẫn điền báo cáo Dân vận khéo" in template_text
+    assert "Điền lần lượt các trang" in template_text
+    assert SUBMISSION.column("submitted_on").description_vi in template_text
+    assert "KẾT QUẢ TIẾP NHẬN BÁO CÁO" in result_text and "ĐÃ NẠP" in result_text
+    assert "Cần gửi lại" in result_text

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -44,10 +45,10 @@ from danvan.feedback.story import (
 )
 from danvan.feedback.text import column_header
 from danvan.ingest.format import ROW_SECTIONS, SECTIONS, SUBMISSION, Kind, Section
-from danvan.ingest.format.writers import print_layout
+from danvan.ingest.format.writers import fit_row_heights, print_layout
 from danvan.ingest.inbox import result_path
 from danvan.ingest.landing.measures import Measures
-from danvan.ingest.readers.contents import COLUMN_ALIASES
+from danvan.ingest.readers.contents import COLUMN_ALIASES, excerpt
 from danvan.ingest.reference_data import ReferenceData
 from danvan.text import header_key, printable
 
@@ -56,7 +57,8 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 RESULT_SHEET = "Kết quả tiếp nhận"
-MAX_MARKED_BYTES = 20 * 1024 * 1024  # larger workbooks get the summary and list only
+# Larger workbooks (uncompressed) get the summary and the list of problems only.
+MAX_MARKED_BYTES = 64 * 1024 * 1024
 HEADER_SEARCH_ROWS = 15
 COMMENT_AUTHOR = "Dân vận khéo"
 QUARANTINED_FILL = "FFC7CE"  # red: the row was not loaded
@@ -106,6 +108,7 @@ class Outcome:
     reports: list[Report] = field(default_factory=list)
     by_sheet: list[SheetProblems] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
+    not_copied: str | None = None  # why the sender's workbook could not be copied
 
     @property
     def status_words(self) -> tuple[str, str]:
@@ -135,6 +138,14 @@ class Outcome:
                 ("Số dòng có lỗi, chưa nạp", self.file.rows_quarantined, "rows not loaded"),
                 ("Số lỗi", sum(s.problems for s in self.by_sheet), "problems found"),
             ]
+        if self.not_copied:
+            lines.append(
+                (
+                    "Ghi chú",
+                    "Không chép được bảng tính đã gửi để tô màu ô lỗi; xem danh sách lỗi dưới đây.",
+                    f"Your workbook could not be copied to mark its cells ({self.not_copied}).",
+                )
+            )
         return lines
 
     def resend(self) -> tuple[str, str]:
@@ -326,26 +337,56 @@ def write_result(conn: psycopg.Connection, delivery: Delivery, advice: Advice) -
         _write_csv(outcome, path, _csv_titles(archived))
         return path
     path = result_path(archived, ".xlsx")
-    workbook = _sender_workbook(outcome)
-    _summary_sheet(workbook, outcome, _mark_cells(workbook, outcome.marks))
+    if not outcome.rejected and _copyable(archived):
+        try:
+            workbook = _sender_copy(archived)
+            _summary_sheet(workbook, outcome, _mark_cells(workbook, outcome.marks))
+            workbook.save(path)
+            return path
+        except UNCOPYABLE as error:  # calamine reads workbooks openpyxl cannot rewrite
+            outcome.not_copied = excerpt(f"{type(error).__name__}: {error}")
+    workbook = _new_workbook()
+    _summary_sheet(workbook, outcome, {})
     workbook.save(path)
     return path
 
 
-def _sender_workbook(outcome: Outcome) -> Workbook:
-    """The sender's workbook, defused; a new one when it was not landed or is too large."""
-    from openpyxl import Workbook, load_workbook
+# What openpyxl raises on a workbook it cannot read or write back (not I/O errors).
+UNCOPYABLE = (
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    zipfile.BadZipFile,
+    SyntaxError,  # xml.etree's ParseError
+)
 
-    archived = outcome.delivery.archived_path
-    if (
-        outcome.rejected
-        or archived.is_symlink()
-        or not archived.is_file()
-        or archived.stat().st_size > MAX_MARKED_BYTES
-    ):
-        workbook = Workbook()
-        workbook.remove(workbook.worksheets[0])
-        return workbook
+
+def _copyable(archived: Path) -> bool:
+    """A regular file whose parts are small enough to hold in memory as openpyxl does."""
+    if archived.is_symlink() or not archived.is_file():
+        return False
+    try:
+        with zipfile.ZipFile(archived) as container:
+            size = sum(member.file_size for member in container.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+    return size <= MAX_MARKED_BYTES
+
+
+def _new_workbook() -> Workbook:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.worksheets[0])
+    return workbook
+
+
+def _sender_copy(archived: Path) -> Workbook:
+    """The sender's workbook, defused."""
+    from openpyxl import load_workbook
+
     workbook = load_workbook(archived, rich_text=False, keep_links=False)
     _defuse(workbook)
     return workbook
@@ -547,9 +588,9 @@ def _summary_sheet(workbook: Workbook, outcome: Outcome, titles: Titles) -> None
     row = 4
     for label, vi, en in outcome.summary():
         _put(sheet, row, 1, label, font=bold)
-        _put(sheet, row, 2, vi)
+        _put(sheet, row, 2, vi, alignment=Alignment(wrap_text=True, vertical="top"))
         if en:
-            _put(sheet, row, 3, en, font=english)
+            _put(sheet, row, 3, en, font=english, alignment=Alignment(wrap_text=True))
         row += 1
 
     def table(title: str, headers: tuple[str, ...], rows: Iterator[tuple[object, ...]]) -> None:
@@ -603,6 +644,7 @@ def _summary_sheet(workbook: Workbook, outcome: Outcome, titles: Titles) -> None
         table("Danh sách lỗi / every problem", CSV_COLUMNS, (_problem_row(m) for m in marks))
     for letter, width in zip("ABCDEFGH", (30, 44, 16, 24, 22, 50, 50, 50), strict=True):
         sheet.column_dimensions[letter].width = width
+    fit_row_heights(sheet)
     print_layout(sheet, len(CSV_COLUMNS), row, None)
     workbook.active = 0
     for other in workbook.worksheets:

@@ -361,6 +361,27 @@ def print_layout(sheet: Worksheet, columns: int, rows: int, title_rows: str | No
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
+LINE_POINTS = 15  # one line of 11-point text
+CHARACTERS_PER_WIDTH = 1.1  # a column of width 10 holds about 11 characters
+
+
+def fit_row_heights(sheet: Worksheet) -> None:
+    """Rows tall enough for their wrapped text: spreadsheets do not all grow a row on
+    opening (LibreOffice prints a cell that does not fit as blank)."""
+    widths = {letter: dimension.width for letter, dimension in sheet.column_dimensions.items()}
+    for number, row in enumerate(sheet.iter_rows(), start=1):
+        lines = 1
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+                continue
+            width = widths.get(cell.column_letter) or 13
+            room = max(1, int(width * CHARACTERS_PER_WIDTH))
+            needed = sum(-(-len(part) // room) or 1 for part in cell.value.split("\n"))
+            lines = max(lines, needed)
+        if lines > 1:
+            sheet.row_dimensions[number].height = lines * LINE_POINTS
+
+
 def _guide_sheet(workbook: Workbook, language: str, template: bool) -> Worksheet:
     """The first sheet: every instruction in Vietnamese, then in English in smaller type."""
     from openpyxl.styles import Alignment, Font
@@ -398,6 +419,7 @@ def _guide_sheet(workbook: Workbook, language: str, template: bool) -> Worksheet
     guide.column_dimensions["A"].width = 30
     guide.column_dimensions["B"].width = 70
     guide.column_dimensions["C"].width = 60
+    fit_row_heights(guide)
     if template:
         _protect(guide)
     return guide
