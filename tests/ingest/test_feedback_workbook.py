@@ -63,6 +63,9 @@ def fill_template(path: Path) -> Path:
         ("TK-9", "Số cầu xây mới", "nhiều", None),  # a word in a number cell
         ("TK-9", "Số cầu xây mới", 2, "thùng"),  # a unit nobody knows
         ("TK-9", "Số cầu xây mới", 4, "cây cầu"),
+        ("TK-9", "Số cầu xây mới", 1, None),  # the same figure again: bridges add up
+        ("TK-9", "Số sản phẩm OCOP", 2, None),
+        ("TK-9", "Số sản phẩm OCOP", 3, None),  # again: OCOP products do not add up
     ]
     for row, (model, indicator, value, unit) in enumerate(rows, start=2):
         indicators[f"A{row}"], indicators[f"C{row}"] = model, indicator
@@ -224,7 +227,7 @@ def test_the_returned_workbook_can_be_sent_again_as_it_is(night, tmp_path):
     result = land(night.database_url, resent)[resent.name]
     # THEN its result sheet is not read as a stray sheet: the same rows load, the same
     # problems are found
-    assert (result.rows_loaded, result.rows_quarantined) == (5, 4)
+    assert (result.rows_loaded, result.rows_quarantined) == (8, 4)
     assert fetch(
         night.database_url,
         """select sheet, count(*) from audit.quarantine where file_name = %s
@@ -278,3 +281,26 @@ def test_the_template_and_the_result_print_with_their_vietnamese_first(night, tm
     assert SUBMISSION.column("submitted_on").description_vi in template_text
     assert "KẾT QUẢ TIẾP NHẬN BÁO CÁO" in result_text and "ĐÃ NẠP" in result_text
     assert "Cần gửi lại" in result_text
+
+
+def test_a_figure_given_on_two_rows_is_explained(night):
+    # GIVEN bridges built given on rows 5 and 6, OCOP products on rows 7 and 8 (fixture)
+    text = returned(night, WORKBOOK + FEEDBACK_SUFFIX).read_text(encoding="utf-8")
+    # THEN the sender reads what was done with each, and why: bridges add up, OCOP
+    # products (the latest figure counts) keep the last row
+    assert "'Số cầu xây mới' của mô hình 'TK-9' được ghi 2 lần" in text
+    assert "đã cộng lại thành 5 cây cầu, vì đây là chỉ tiêu cộng dồn" in text
+    assert "'Số sản phẩm OCOP' của mô hình 'TK-9' được ghi 2 lần" in text
+    assert "đã lấy dòng 8: 3 sản phẩm, vì đây là chỉ tiêu không cộng dồn" in text
+    # AND the returned workbook's summary lists both
+    summary = [
+        [cell.value for cell in row]
+        for row in load_workbook(returned(night, "tra-ka_2024.ket-qua.xlsx"))[
+            RESULT_SHEET
+        ].iter_rows()
+    ]
+    start = next(i for i, row in enumerate(summary) if str(row[0]).startswith("Chỉ tiêu ghi"))
+    assert [row[:2] for row in summary[start + 2 : start + 4]] == [
+        ["Chỉ tiêu", "5, 6"],
+        ["Chỉ tiêu", "7, 8"],
+    ]

@@ -19,7 +19,7 @@ import psycopg
 
 from danvan.feedback.story import Delivery, deliveries_to_tell, record_delivery
 from danvan.feedback.text import column_header, feedback_text
-from danvan.feedback.workbook import Advice, write_result
+from danvan.feedback.workbook import Advice, gather, write_result
 from danvan.ingest.inbox import FEEDBACK_SUFFIX, feedback_path
 from danvan.ingest.reference_data import ReferenceData
 
@@ -43,8 +43,9 @@ def write_feedback_files(
     for delivery in deliveries_to_tell(conn, run_id):
         if not delivery.archived_path.parent.exists():
             continue
-        result = write_result(conn, delivery, advice)
-        text = feedback_text(conn, delivery, result)
+        outcome = gather(conn, delivery, advice)
+        result = write_result(outcome)
+        text = feedback_text(conn, delivery, result, outcome.repeats)
         feedback_path(delivery.archived_path).write_text(text, encoding="utf-8")
         written += 1
     return written

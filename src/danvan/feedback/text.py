@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import psycopg
 
+from danvan.feedback.repeats import Repeat
 from danvan.feedback.story import (
     FEEDBACK_PROBLEMS,
     FILE_WORDS,
@@ -32,8 +34,14 @@ def column_header(column: str | None) -> str:
     return column
 
 
-def feedback_text(conn: psycopg.Connection, delivery: Delivery, result: Path | None = None) -> str:
-    """What the sender reads: Vietnamese first, then English; ``result``: the marked copy."""
+def feedback_text(
+    conn: psycopg.Connection,
+    delivery: Delivery,
+    result: Path | None = None,
+    repeats: Sequence[Repeat] = (),
+) -> str:
+    """What the sender reads: Vietnamese first, then English; ``result``: the marked copy,
+    ``repeats``: the figures it gives on several rows, and what was made of them."""
     lines = [f"Tệp / file: {delivery.inbox_name}"]
     if result is not None:
         lines.append(
@@ -65,6 +73,10 @@ def feedback_text(conn: psycopg.Connection, delivery: Delivery, result: Path | N
     if file.note_vi:
         lines += [f"Lưu ý: {file.note_vi}", f"Note: {file.note_en}"]
     lines += _report_lines(conn, delivery.file_id)
+    if repeats:
+        lines.append("Chỉ tiêu ghi nhiều lần / figures given more than once:")
+        for repeat in repeats:
+            lines += [f"- {repeat.say_vi}", f"  {repeat.say_en}"]
     lines += _quarantine_lines(conn, delivery.file_id)
     return "\n".join(lines) + "\n"
 

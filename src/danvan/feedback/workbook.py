@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 
+from danvan.feedback.repeats import Repeat, repeated_figures
 from danvan.feedback.story import (
     FILE_WORDS,
     STATE_WORDS,
@@ -108,6 +109,7 @@ class Outcome:
     reports: list[Report] = field(default_factory=list)
     by_sheet: list[SheetProblems] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
+    repeats: list[Repeat] = field(default_factory=list)  # figures given on several rows
     not_copied: str | None = None  # why the sender's workbook could not be copied
 
     @property
@@ -293,6 +295,7 @@ def gather(conn: psycopg.Connection, delivery: Delivery, advice: Advice) -> Outc
         return outcome
     outcome.reports = reports(conn, file_id)
     outcome.by_sheet = problems_by_sheet(conn, file_id)
+    outcome.repeats = repeated_figures(conn, file_id, advice.catalogue, advice.units)
     for problem in quarantined(conn, file_id):
         outcome.marks.append(
             Mark(
@@ -328,10 +331,9 @@ def gather(conn: psycopg.Connection, delivery: Delivery, advice: Advice) -> Outc
     return outcome
 
 
-def write_result(conn: psycopg.Connection, delivery: Delivery, advice: Advice) -> Path:
+def write_result(outcome: Outcome) -> Path:
     """The marked copy (or CSV) beside the archived file; its path."""
-    outcome = gather(conn, delivery, advice)
-    archived = delivery.archived_path
+    archived = outcome.delivery.archived_path
     if archived.suffix.lower() != ".xlsx":
         path = result_path(archived, ".csv")
         _write_csv(outcome, path, _csv_titles(archived))
@@ -634,6 +636,15 @@ def _summary_sheet(workbook: Workbook, outcome: Outcome, titles: Titles) -> None
                 for m in held
             ),
         )
+    if outcome.repeats:
+        table(
+            "Chỉ tiêu ghi nhiều lần trong một báo cáo / figures given more than once",
+            ("Trang / sheet", "Dòng / rows", "Mô hình / model", "Đã làm / done", "English"),
+            (
+                (r.sheet, ", ".join(map(str, r.rows)), r.model, r.say_vi, r.say_en)
+                for r in outcome.repeats
+            ),
+        )
     resend_vi, resend_en = outcome.resend()
     row += 1
     _put(sheet, row, 1, "Cần gửi lại", font=bold)
@@ -715,6 +726,19 @@ def _write_csv(outcome: Outcome, path: Path, titles: Titles) -> None:
                 vi,
                 "",
                 en,
+            )
+        )
+    for repeat in outcome.repeats:
+        rows.append(
+            (
+                "Ghi nhiều lần / given twice",
+                repeat.sheet,
+                ", ".join(map(str, repeat.rows)),
+                "",
+                repeat.kept,
+                repeat.say_vi,
+                "",
+                repeat.say_en,
             )
         )
     resend_vi, resend_en = outcome.resend()
