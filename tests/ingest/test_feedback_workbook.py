@@ -25,7 +25,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from danvan.cli import main
-from danvan.feedback.workbook import QUARANTINED_FILL, RESULT_SHEET, csv_cell
+from danvan.feedback.workbook import HELD_FILL, QUARANTINED_FILL, RESULT_SHEET, csv_cell
 from danvan.ingest.format import SUBMISSION
 from danvan.ingest.format.template import write_template
 from danvan.ingest.inbox import FEEDBACK_SUFFIX
@@ -34,7 +34,6 @@ from tests.ingest.support import SEEDS_DIR, fetch, land
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e]
 
-HELD_FILL = "FFEB9C"
 WORKBOOK = "tra-ka_2024.xlsx"
 CSV_FILE = "tra-ka_2024.indicators.csv"
 VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")

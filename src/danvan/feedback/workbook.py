@@ -5,10 +5,11 @@ copy of the workbook as sent: every cell that kept a row out (red) or held a
 report (amber) is filled and carries a comment in Vietnamese — the problem, the
 value written, what to write instead — and a first sheet, "Kết quả tiếp nhận",
 says what came of the file: its status, rows loaded, problems by sheet, the
-rules a held report broke and what to re-send. Columns are named as the sender
-headed them, catalogue entries by their Vietnamese names. CSV and JSON senders
-(and a workbook too large or damaged to copy) get ``<name>.ket-qua.csv`` (or a
-new workbook) with the same content, one row per problem.
+rules a held report broke, figures given on several rows and what to re-send.
+Columns are named as the sender headed them, catalogue entries by their
+Vietnamese names. A workbook too large or odd for openpyxl to copy gets the
+first sheet alone; CSV and JSON senders get ``<stem>.ket-qua.csv`` with the same
+content, one row per problem.
 
 Nothing a sender wrote is ever run as a formula by whoever opens the result: a
 formula in the sender's sheets comes back as its text, and sender text is stored
