@@ -27,6 +27,7 @@ from danvan.console import progress
 from danvan.feedback import write_feedback_files
 from danvan.gate.admit import GateReport
 from danvan.gate.scope import BuildScope
+from danvan.ingest.reference_data import ReferenceData
 from danvan.pipeline import NightlySummary, PublicationBlocked, RunLog
 from danvan.publication.apply import PublicationResult
 from danvan.quality.results import ValidationReport, record
@@ -115,10 +116,11 @@ def record_release(settings: Settings, target: DatabaseTarget, run_id: uuid.UUID
 
 
 @task(retries=2, retry_delay_seconds=2, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
-def tell_senders(target: DatabaseTarget, run_id: uuid.UUID) -> int:
+def tell_senders(settings: Settings, target: DatabaseTarget, run_id: uuid.UUID) -> int:
     """Feedback for every file this night touched, from what the warehouse recorded."""
+    reference = ReferenceData.from_seeds(settings.reference_seeds_dir)
     with connect(target.url) as conn:
-        return write_feedback_files(conn, run_id)
+        return write_feedback_files(conn, run_id, reference)
 
 
 @task(cache_policy=NO_CACHE)
@@ -161,7 +163,7 @@ def nightly_pipeline(
             summary.gate = admit_submissions(settings, target, run_id)
             summary.report_stage("submissions")
             summary.scope = plan(target, run_id, full_build)
-            tell_senders(target, run_id)
+            tell_senders(settings, target, run_id)
             if summary.scope.is_empty and not full_build:
                 summary.duration_seconds = time.monotonic() - started
                 run_log.finish("unchanged")

@@ -135,13 +135,15 @@ def published_values(url: str, reporting_unit_code: str, period_code: str) -> li
     return [value for (value,) in rows]
 
 
-def states(url: str, reporting_unit_code: str) -> list[tuple]:
-    """(period, date sent, state) of every submission of a unit."""
+def states(url: str, reporting_unit_code: str, period_code: str | None = None) -> list[tuple]:
+    """(period, date sent, state) of every submission of a unit (of one period: the samples
+    hold the unit's earlier reports too)."""
     return query(
         url,
         """select period_code, submitted_on::text, state from audit.submission_states
-           where reporting_unit_code = %s order by submitted_on, file_id""",
-        [reporting_unit_code],
+           where reporting_unit_code = %s and period_code = coalesce(%s, period_code)
+           order by submitted_on, file_id""",
+        [reporting_unit_code, period_code],
     )
 
 
@@ -205,7 +207,7 @@ def test_a_report_breaking_a_rule_is_held_and_everything_else_published(
     assert summary.status == "published"
     assert published_values(url, "20362", "2024") == [Decimal(320)]
     assert published_values(url, "374", "2024") == []
-    assert states(url, "374") == [("2024", "2025-01-10", "held")]
+    assert states(url, "374", "2024") == [("2024", "2025-01-10", "held")]
     assert summary.gate.held_by_province == {"37": 1}
     assert "1 held (province 37: 1)" in summary.render()
     # AND the rule is recorded as a hold, placed on Ninh Bình
@@ -227,7 +229,7 @@ def test_a_report_breaking_a_rule_is_held_and_everything_else_published(
     # THEN the next run publishes it, and the held version is superseded by itself
     assert summary.published and summary.gate.superseded == 1
     assert published_values(url, "374", "2024") == [Decimal(200)]
-    assert states(url, "374") == [
+    assert states(url, "374", "2024") == [
         ("2024", "2025-01-10", "superseded"),
         ("2024", "2025-01-20", "published"),
     ]

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 FEEDBACK_SUFFIX = ".feedback.txt"
+RESULT_MARK = ".ket-qua"  # the sender's copy with each problem marked: <stem>.ket-qua.xlsx
 # File systems allow 255 bytes a name; an archived name may get a time stamp, and its
 # feedback this suffix.
 MAX_NAME_BYTES = 255
@@ -86,6 +87,14 @@ def feedback_path(archived: Path) -> Path:
     return archived.with_name(
         short_name(archived.name, reserve=len(FEEDBACK_SUFFIX)) + FEEDBACK_SUFFIX
     )
+
+
+def result_path(archived: Path, extension: str) -> Path:
+    """Where the marked copy of an archived file goes: beside it, ``<stem>.ket-qua.xlsx``
+    for a workbook, ``<name>.ket-qua.csv`` otherwise (so ``a.csv`` and ``a.json`` differ)."""
+    base = archived.stem if archived.suffix.lower() == extension else archived.name
+    suffix = RESULT_MARK + extension
+    return archived.with_name(short_name(base, reserve=len(os.fsencode(suffix))) + suffix)
 
 
 def short_name(name: str, reserve: int) -> str:

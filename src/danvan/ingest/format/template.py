@@ -17,7 +17,8 @@ from typing import Any
 
 import psycopg
 
-from danvan.ingest.format.writers import MAX_TEMPLATE_ROWS, write_workbook
+from danvan.ingest.format.writers import MAX_TEMPLATE_ROWS, DependentChoices, write_workbook
+from danvan.ingest.landing.measures import Measures
 from danvan.ingest.reference_data import ReferenceData
 from danvan.ingest.values.errors import ValueParseError
 from danvan.ingest.values.periods import parse_period
@@ -113,6 +114,37 @@ def template_choices(reference: ReferenceData, language: str) -> dict[str, list[
     return choices
 
 
+# The unit dropdown of a row lists the units its indicator (or contribution type) allows.
+UNIT_PARENTS = (
+    ("indicators", "indicator", "indicator"),
+    ("contributions", "contribution_type", "contribution_type"),
+)
+
+
+def unit_choices(
+    reference: ReferenceData, language: str
+) -> dict[tuple[str, str], DependentChoices]:
+    """(section, "unit") -> the units each indicator or contribution type allows, its own
+    unit first, spelled as the unit dropdown spells them."""
+    catalogue, units = reference.catalogue, reference.units
+    measures = Measures(catalogue, units)
+    choices = {}
+    for section, parent, list_name in UNIT_PARENTS:
+        by_parent = {}
+        for code in catalogue.lookups[list_name].codes:
+            rule = measures.rule(list_name, code)
+            allowed = sorted(
+                rule.allowed_units,
+                key=lambda unit: (unit != rule.canonical_unit, list(units.units).index(unit)),
+            )
+            spelling = catalogue_spelling(catalogue, list_name, code, language)
+            by_parent[spelling] = [
+                units.units[unit].name_vi if language == "vi" else unit for unit in allowed
+            ]
+        choices[(section, "unit")] = DependentChoices(parent, by_parent)
+    return choices
+
+
 def known_models(url: str, unit_code: str) -> list[KnownModel]:
     """The unit's models as last reported: the published marts, else the raw rows."""
     with connect(url) as conn:
@@ -171,6 +203,7 @@ def write_template(
         choices=choices,
         suggested=SUGGESTED_COLUMNS,
         template_rows=MAX_TEMPLATE_ROWS,
+        dependent=unit_choices(reference, language),
     )
     return Template(path, match.unit_code, match.unit_name, reporting_period.code, len(rows))
 

@@ -404,7 +404,9 @@ class CellJudge:
         try:
             return self.measures.measure(list_name, code, value, cell_text(value), unit)
         except ValueParseError as error:
-            raise CellError("invalid_value", str(error), error.message_vi) from error
+            # An unknown unit in the unit column is that cell's mistake, not the value's.
+            code = "unknown_unit" if unit is not None and error.text == unit else "invalid_value"
+            raise CellError(code, str(error), error.message_vi) from error
         except MeasureError as error:
             raise CellError(error.code, error.reason_en, error.reason_vi) from error
 

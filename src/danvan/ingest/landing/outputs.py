@@ -128,7 +128,7 @@ def _measured(list_name: str, code_column: str, value_column: str, with_units: b
         try:
             measured = cells.measure(list_name, values[code_column], values[value_column], unit)
         except CellError as error:  # the cell the sender must correct
-            wrong_unit = error.code == "unit_not_allowed" and unit is not None
+            wrong_unit = error.code in ("unit_not_allowed", "unknown_unit") and unit is not None
             raise error.at("unit" if wrong_unit else value_column) from error
         if not with_units:
             return measured.value, measured.qualifier

@@ -37,7 +37,15 @@ if TYPE_CHECKING:
     from python_calamine import CalamineSheet, CalamineWorkbook
 
 HEADER_SEARCH_ROWS = 15
-IGNORED_SHEETS = {"huong dan", "instructions", "danh muc", "lists"}
+# The instructions, lists and result sheets of the template and of a returned result workbook.
+IGNORED_SHEETS = {
+    "huong dan",
+    "instructions",
+    "danh muc",
+    "danh muc don vi",
+    "lists",
+    "ket qua tiep nhan",
+}
 
 Grid = list[list[CellValue]]
 
