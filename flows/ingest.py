@@ -20,9 +20,10 @@ from prefect.context import FlowRunContext
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect_dask.task_runners import DaskTaskRunner
 
-from danvan.feedback import record_delivery
+from danvan.feedback import record_delivery, write_feedback_files
 from danvan.ingest.inbox import InboxEntry, archive, batches, inbox_entries
 from danvan.ingest.landing import FileResult
+from danvan.ingest.reference_data import ReferenceData
 from danvan.ingest.service import IngestReport, land_entries
 from danvan.settings import IngestCluster, Settings
 from danvan.warehouse.connection import warehouse_target
@@ -112,6 +113,24 @@ def archive_files(
                 record_delivery(conn, result, entry.path.name, archived, run_id)
 
 
+@task(retries=2, retry_delay_seconds=2, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
+def record_in_place(
+    url: str, entries: list[InboxEntry], results: list[FileResult], run_id: uuid.UUID
+) -> None:
+    """Files landed where they are: their feedback goes beside them."""
+    with connect(url) as conn:
+        for entry, result in zip(entries, results, strict=True):
+            record_delivery(conn, result, entry.path.name, entry.path, run_id)
+
+
+@task(retries=2, retry_delay_seconds=2, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
+def tell_senders(settings: Settings, url: str, run_id: uuid.UUID) -> int:
+    """Feedback for every file this run touched, from what the warehouse recorded."""
+    reference = ReferenceData.from_seeds(settings.reference_seeds_dir)
+    with connect(url) as conn:
+        return write_feedback_files(conn, run_id, reference)
+
+
 @flow(name="danvan-ingest", log_prints=True)
 def ingest_inbox(settings: Settings, inbox: Path, run_id: uuid.UUID | None = None) -> IngestReport:
     """Land every file in the inbox, then move each out of it."""
@@ -128,7 +147,7 @@ def ingest_inbox(settings: Settings, inbox: Path, run_id: uuid.UUID | None = Non
 @flow(name="danvan-ingest-files", log_prints=True)
 def ingest_files(settings: Settings, paths: list[Path]) -> IngestReport:
     """Land the given files where they are (``danvan ingest PATH…``), never while a
-    nightly run works on the warehouse."""
+    nightly run works on the warehouse; each file's feedback is written beside it."""
     url = warehouse_target(settings).url
     files = [
         entry
@@ -136,8 +155,11 @@ def ingest_files(settings: Settings, paths: list[Path]) -> IngestReport:
         for entry in (inbox_entries(path) if path.is_dir() else [InboxEntry(path)])
     ]
     report = IngestReport()
+    run_id = uuid.uuid4()
     with pipeline_lock(url):
         bootstrap(url)
-        for _batch, results in landed_batches(settings, files):
+        for batch, results in landed_batches(settings, files):
+            record_in_place(url, batch, results, run_id)
             report.results.extend(results)
+        tell_senders(settings, url, run_id)
     return report

@@ -24,10 +24,8 @@ from prefect.types.entrypoint import EntrypointType
 
 from danvan import night
 from danvan.console import progress
-from danvan.feedback import write_feedback_files
 from danvan.gate.admit import GateReport
 from danvan.gate.scope import BuildScope
-from danvan.ingest.reference_data import ReferenceData
 from danvan.pipeline import NightlySummary, PublicationBlocked, RunLog
 from danvan.publication.apply import PublicationResult
 from danvan.quality.results import ValidationReport, record
@@ -36,7 +34,7 @@ from danvan.settings import DatabaseTarget, Settings
 from danvan.transform import DbtResult, project_fingerprint, record_deployment
 from danvan.warehouse.connection import warehouse_target
 from danvan.warehouse.db import bootstrap, connect, pipeline_lock
-from flows.ingest import ingest_inbox
+from flows.ingest import ingest_inbox, tell_senders
 from flows.retries import is_io_error
 
 
@@ -115,14 +113,6 @@ def record_release(settings: Settings, target: DatabaseTarget, run_id: uuid.UUID
         record_deployment(conn, run_id, project_fingerprint(settings.dbt_project_dir))
 
 
-@task(retries=2, retry_delay_seconds=2, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
-def tell_senders(settings: Settings, target: DatabaseTarget, run_id: uuid.UUID) -> int:
-    """Feedback for every file this night touched, from what the warehouse recorded."""
-    reference = ReferenceData.from_seeds(settings.reference_seeds_dir)
-    with connect(target.url) as conn:
-        return write_feedback_files(conn, run_id, reference)
-
-
 @task(cache_policy=NO_CACHE)
 def write_report(
     settings: Settings, target: DatabaseTarget, publication: PublicationResult
@@ -163,7 +153,7 @@ def nightly_pipeline(
             summary.gate = admit_submissions(settings, target, run_id)
             summary.report_stage("submissions")
             summary.scope = plan(target, run_id, full_build)
-            tell_senders(settings, target, run_id)
+            tell_senders(settings, target.url, run_id)
             if summary.scope.is_empty and not full_build:
                 summary.duration_seconds = time.monotonic() - started
                 run_log.finish("unchanged")

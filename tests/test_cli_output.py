@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from danvan.cli import main
 from danvan.ingest.format.writers import write_json
+from danvan.ingest.inbox import feedback_path, result_path
 from danvan.pipeline import NightlySummary
 from danvan.settings import Settings
 from danvan.synthetic.samples import copy_samples
@@ -174,6 +175,9 @@ def test_json_of_a_night_and_of_an_ingest_carry_the_counts(blocked_night, module
     assert ingested.exit_code == 0, ingested.stderr
     assert (report["files"], report["loaded"], report["skipped"]) == (2, 1, 1)
     assert {result["status"] for result in report["results"]} == {"loaded", "skipped"}
+    # AND each sender's feedback is beside the file, as the nightly writes it
+    assert "đã nạp" in feedback_path(fresh).read_text(encoding="utf-8").lower()
+    assert result_path(fresh, ".csv").exists()
     # WHEN the night runs with --json on a file it already has
     (module_warehouse.inbox_dir / archived.name).write_bytes(archived.read_bytes())
     night = danvan_here(module_warehouse, "nightly", "--json")

@@ -369,6 +369,10 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], verbose: bool, as_json: 
         echo_json({**report.as_dict(), "log": str(log_file)})
     else:
         click.echo(report.render(files_shown=INGEST_FILES_SHOWN))
+        click.echo(
+            "feedback: beside each file (<name>.feedback.txt, and <stem>.ket-qua.xlsx or "
+            "<name>.ket-qua.csv with every problem marked)"
+        )
         click.echo(f"log: {log_file}")
     # A rejected file is the sender's to fix (its feedback says how): the run itself worked.
     sys.exit(EXIT_ATTENTION if report.failed else EXIT_OK)
