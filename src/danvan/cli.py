@@ -1,4 +1,9 @@
-"""The ``danvan`` command line."""
+"""The ``danvan`` command line.
+
+One module on purpose: every command is a thin click function that imports its
+library code lazily (so ``danvan --help`` starts fast), and their options, exit
+codes and messages are read best side by side.
+"""
 
 from __future__ import annotations
 

@@ -15,7 +15,8 @@ Nothing a sender wrote is ever run as a formula by whoever opens the result: a
 formula in the sender's sheets comes back as its text, and sender text is stored
 as a string in a workbook and prefixed with ``'`` in a CSV (OWASP CSV injection).
 The copy is read with openpyxl (which parses XML with defusedxml) only when the
-file was landed, so it passed the container checks of ``xlsx_guard``.
+file was landed, so it passed the container checks of ``xlsx_guard``. One module:
+the marks, the summary sheet and the CSV lay out the same outcome.
 """
 
 from __future__ import annotations

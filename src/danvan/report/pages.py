@@ -3,6 +3,8 @@
 Each section is a chart, the table of the figures drawn, and the guide's SQL behind
 them. Sections only pick the rows of their area and lay them out: the figures are
 the SQL's, counts of models are the only thing added up (over fields and years).
+One module for all sections: each is a short function over the same few helpers
+(areas, columns, series), and a page is read top to bottom in the same order here.
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ model starts by the end of the first period reported and is recognised between
 its start and that period's end. The manifest says what is known about the
 result (rows, bad rows and why, held submissions and which rule, indicator
 totals), for tests and benchmarks (``manifest``); ``corrections`` are the held
-submissions sent again, corrected.
+submissions sent again, corrected. One module, because its draws depend on each
+other (a model's dates on its commune's periods, a revision on what it revises).
 
 Everything is drawn from one ``random.Random(seed)``: the same arguments
 give the same submissions.

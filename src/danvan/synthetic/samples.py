@@ -9,7 +9,7 @@ reports adding up to a term; units of the old map rolling up to today's province
 agencies; a replicated model; recognitions at district and provincial level;
 a commune that stopped reporting; and one row with a mistake that must be
 quarantined. After ``make demo`` every query of the analyst guide and every chart
-of ``danvan report`` has something to show.
+of ``danvan report`` has something to show. Its length is the samples' data.
 """
 
 from __future__ import annotations
