@@ -7,7 +7,6 @@ written from these queries — never from what one process remembered.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,6 +15,7 @@ from pathlib import Path
 import psycopg
 
 from danvan.ingest.landing import FileResult
+from danvan.ingest.landing.files import sha256_of
 from danvan.text import printable
 
 FEEDBACK_PROBLEMS = 1000  # the rest are in `danvan errors`
@@ -116,7 +116,7 @@ def record_delivery(
     file_id = result.file_id
     if file_id is None and archived.is_file() and not archived.is_symlink():
         found = conn.execute(
-            "select file_id from raw.files where content_sha256 = %s", [_sha256(archived)]
+            "select file_id from raw.files where content_sha256 = %s", [sha256_of(archived)]
         ).fetchone()
         file_id = int(found[0]) if found else None
     reasons = (result.reason, result.reason_vi) if file_id is None else (None, None)
@@ -126,14 +126,6 @@ def record_delivery(
            values (%s, %s, %s, %s, %s, %s)""",
         [run_id, file_id, printable(inbox_name), str(archived), *reasons],
     )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def deliveries_to_tell(conn: psycopg.Connection, run_id: uuid.UUID) -> list[Delivery]:
