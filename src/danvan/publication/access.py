@@ -153,6 +153,14 @@ def add_reader(
     ensure_groups(conn)
     if conn.execute("select to_regclass('access.role_scopes')").fetchone()[0] is None:  # type: ignore[index]
         raise AccessError("nothing is published yet: run danvan nightly first")
+    # Groups made only now (an external warehouse) missed the publication's grants.
+    grant_schemas(conn)
+    for schema in (PUBLIC_SCHEMA, HISTORY_SCHEMA):
+        conn.execute(
+            sql.SQL("grant select on all tables in schema {} to {}").format(
+                sql.Identifier(schema), sql.Identifier(ANALYSTS)
+            )
+        )
     password = password or secrets.token_urlsafe(18)
     identifier = sql.Identifier(role)
     verb = "alter" if _role_exists(conn, role) else "create"
