@@ -96,5 +96,10 @@ def psql() -> str:
 
 def report(name: str, measured: str, ratio: float, target: float) -> bool:
     verdict = "meets" if ratio >= target else "BELOW"
-    print(f"{name}: {measured}; ratio {ratio:.2f} ({verdict} the target {target:.2f})", flush=True)
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(
+        f"{name}: {measured}; ratio {ratio:.2f} ({verdict} the target {target:.2f}); "
+        f"load average {load}",
+        flush=True,
+    )
     return ratio >= target

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.common import SEEDS_DIR, cached, report, warehouse, warm_reference_data
 from danvan.ingest.format.writers import write_csv, write_json, write_workbook
-from danvan.ingest.inbox import batches, inbox_files
+from danvan.ingest.inbox import batches, inbox_entries
 from danvan.ingest.service import land_batch
 from danvan.synthetic.generate import generate
 
@@ -53,7 +53,7 @@ def _ready(_: int) -> None:
 
 
 def run(count: int = 10_000, workers: int = 1) -> bool:
-    paths = inbox_files(cached(f"small-files-{count}", _files(count)))
+    paths = [entry.path for entry in inbox_entries(cached(f"small-files-{count}", _files(count)))]
     chunks = batches(paths, BATCH_SIZE)
     warm_reference_data()
     with warehouse() as url, ProcessPoolExecutor(workers, initializer=warm_reference_data) as pool:
