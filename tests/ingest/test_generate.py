@@ -6,7 +6,7 @@ import json
 import math
 import unicodedata
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -18,7 +18,13 @@ from danvan.ingest.values.periods import Period
 from danvan.quality.suites import Severity, load_suites
 from danvan.reference.admin_map import AdminMap
 from danvan.settings import Settings
-from danvan.synthetic.generate import HELD_RULES, HELD_SHARE, generate, write_form
+from danvan.synthetic.generate import (
+    HELD_RULES,
+    HELD_SHARE,
+    LAST_PERIOD_END,
+    generate,
+    write_form,
+)
 from danvan.warehouse.db import bootstrap
 from tests.ingest.support import SEEDS_DIR, fetch, land
 
@@ -228,8 +234,12 @@ def test_clean_submissions_pass_every_rule_that_needs_context():
             row["value"] for row in sent.submission["activities"][-3:]
         )
         assert resolved <= under_authority <= received
-    # AND nothing is to be held, nothing corrected
+    # AND nothing is to be held, nothing corrected, no report is of the future
     assert generated.manifest.held() == [] and generated.corrections == []
+    assert all(
+        Period.from_code(facts.period_code).end <= LAST_PERIOD_END < date.today()
+        for facts in generated.manifest.submissions
+    )
 
 
 def test_messy_submissions_break_a_listed_share_of_hold_rules_and_come_corrected():

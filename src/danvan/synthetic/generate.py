@@ -69,6 +69,10 @@ HELD_SHARE = 0.02  # of submissions (rounded up), when messy: each breaks one of
 CORRECTION_DELAY = timedelta(days=10)  # a held submission is sent again, corrected, this late
 # The hold_submission rules (expectations/, by name) that messy submissions break, in turn.
 PETITIONS_RULE = "petitions resolved ≤ under authority ≤ received"
+# Generated reports are of periods that have ended and are sent (revisions too) well
+# before any day the generator runs: a report of the future is quarantined at landing.
+LAST_PERIOD_END = date(2026, 6, 30)
+NEW_MAP_PERIODS = 6  # 2025 Q3, 9M, Q4, year; 2026 Q1, Q2: up to LAST_PERIOD_END
 RECOGNISED_BEFORE_START_RULE = "recognised between the model's start and the report"
 STARTED_AFTER_PERIOD_RULE = "model started by the end of the period reported"
 HELD_RULES = (PETITIONS_RULE, RECOGNISED_BEFORE_START_RULE, STARTED_AFTER_PERIOD_RULE)
@@ -526,9 +530,11 @@ class _Generator:
 
 
 def _periods(map_version: str, count: int) -> list[Period]:
-    """Quarters with a nine-month report after the third and a year report after the fourth."""
+    """Quarters with a nine-month report after the third and a year report after the fourth;
+    a unit of today's map (since July 2025) reports at most up to ``LAST_PERIOD_END``."""
     if map_version == "2025-07":
         first_year, quarters = 2025, [3, 4]
+        count = min(count, NEW_MAP_PERIODS)
     else:
         first_year, quarters = 2024 - (count - 1) // 6, [1, 2, 3, 4]
     periods: list[Period] = []
