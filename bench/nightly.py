@@ -1,19 +1,26 @@
-"""Nights at a given size: a full night, a +1 % night and a one-file night, phase by phase.
+"""Nights at national size: a full night, a +1 % night and a one-file night, phase by phase.
 
-A warehouse is generated at the size asked (default: as many communes as the 2025-07 map
-has, each reporting four periods, quarters first, with three models), then three nights
-run on it in turn: the full night lands every file; the +1 % night lands 1 % more new
-submission files; the one-file night lands one. Each night's phases are read from Prefect's
-task and flow runs. Printed: seconds per phase side by side, the ratios +1 % / full and
-one-file / full (an incremental night should cost a small share of a full one), peak
-resident memory and the database's size.
+The default warehouse is the country's: every commune of the 2025-07 map (reporting from
+July 2025) plus the pre-reform communes with their history, quarterly with nine-month and
+year reports, as many periods back as it takes for at least 5M fact rows (``--rows 30M``
+for the stretch size). Three nights run on it in turn:
 
-    python -m bench.nightly --communes 50 --periods 4 --models 3
+- the full night lands every submission, as the provinces' CSV exports (the bulk path);
+- the +1 % night lands 1 % more submissions, one commune workbook or JSON file each;
+- the one-file night lands one JSON file.
 
-The warehouse is a fresh database on DANVAN_BENCH_ADMIN_URL (see bench.common). Other
-settings come from the environment: DANVAN_INGEST_CLUSTER=local:2 times the same nights
-with ingestion on two Dask workers. Generating is dominated by writing workbooks
-(openpyxl, about 80 ms each on a loaded 2-core machine; JSON and CSV about 3 ms).
+Each night's phases are read from Prefect's task and flow runs. Printed: seconds per phase
+side by side, the ratios +1 % / full and one-file / full, the fact rows published, peak
+resident memory and the database's size, with the load average.
+
+    python -m bench.nightly                      # national, >= 5M fact rows
+    python -m bench.nightly --rows 30M
+    python -m bench.nightly --communes 50 --periods 4 --forms xlsx,csv,json
+
+Generated files are kept under DANVAN_BENCH_DATA (see bench.common), so a second run of the
+same size starts at once. The warehouse is a fresh database on DANVAN_BENCH_ADMIN_URL.
+Other settings come from the environment: DANVAN_INGEST_CLUSTER=local:2 times the same
+nights with ingestion on two Dask workers.
 """
 
 from __future__ import annotations
@@ -33,9 +40,15 @@ from uuid import UUID
 
 import psycopg
 
-from bench.common import SEEDS_DIR, warehouse
+from bench.common import SEEDS_DIR, cached, warehouse
 from danvan.settings import Settings, configure_prefect
-from danvan.synthetic.generate import FORMS, GeneratedSubmission, generate, write_form
+from danvan.synthetic.generate import (
+    NEW_MAP_PERIODS,
+    NEW_MAP_SHARE,
+    REVISION_RATE,
+    generate,
+    write_submissions,
+)
 
 # Prefect task (or subflow) names, by the phase they belong to.
 PHASES = {
@@ -48,6 +61,11 @@ PHASES = {
 NIGHTS = ("full", "+1 %", "one file")
 
 
+# Fact rows a generated submission publishes, about (measured: ``fact rows`` printed by a run
+# over the submissions generated): activities, contributions and indicators of each model.
+FACT_ROWS_PER_SUBMISSION = {"base": 9.0, "per model": 3.6}
+
+
 def communes_on_todays_map() -> int:
     from danvan.synthetic.generate import _communes
 
@@ -55,22 +73,31 @@ def communes_on_todays_map() -> int:
     return sum(unit.map_version == "2025-07" for unit in units)
 
 
+def periods_for(rows: int, communes: int, models: int) -> int:
+    """Periods each commune reports (today's map: at most ``NEW_MAP_PERIODS``) for about
+    ``rows`` fact rows."""
+    per_submission = (
+        FACT_ROWS_PER_SUBMISSION["base"] + models * FACT_ROWS_PER_SUBMISSION["per model"]
+    ) * (1 + REVISION_RATE)
+    new = communes // NEW_MAP_SHARE
+    periods = 1
+    while (communes - new) * periods + new * min(periods, NEW_MAP_PERIODS) < rows / per_submission:
+        periods += 1
+    return periods
+
+
+def parse_count(text: str) -> int:
+    """``5000000``, ``5M`` or ``250k``."""
+    factors = {"k": 1_000, "m": 1_000_000}
+    factor = factors.get(text[-1:].lower(), 1)
+    return int(float(text[:-1] if factor > 1 else text) * factor)
+
+
 @dataclass
 class Night:
     files: int
     wall: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
-
-
-def write_submissions(
-    submissions: list[GeneratedSubmission], directory: Path, forms: tuple[str, ...] = FORMS
-) -> int:
-    """The submissions in each form in turn, as ``danvan generate`` writes them; how many
-    files (a CSV export is a file per section)."""
-    written = 0
-    for index, form in enumerate(forms):
-        written += len(write_form(submissions[index :: len(forms)], directory, form))
-    return written
 
 
 async def _phase_seconds(flow_run_id: UUID, started: float) -> dict[str, float]:
@@ -161,41 +188,82 @@ def print_table(nights: dict[str, Night]) -> None:
     line("night (wall)", [nights[name].wall for name in NIGHTS])
 
 
-def run(communes: int, periods: int, models: int, seed: int = 0) -> None:
-    print(f"load average {' '.join(f'{load:.2f}' for load in os.getloadavg())}", flush=True)
-    work = Path(tempfile.mkdtemp(prefix="danvan-bench-nightly-"))
-    try:
+def fact_rows(url: str) -> int:
+    """Rows of the published fact tables (``marts.fct_*``)."""
+    with psycopg.connect(url) as conn:
+        tables = conn.execute(
+            "select tablename from pg_tables where schemaname = 'marts' and tablename like 'fct\\_%'"
+        ).fetchall()
+        return sum(
+            conn.execute(f"select count(*) from marts.{name}").fetchone()[0]  # type: ignore[index]
+            for (name,) in tables
+        )
+
+
+def generated_nights(
+    communes: int, periods: int, models: int, seed: int, forms: tuple[str, ...]
+) -> Path:
+    """The three nights' files, generated once: ``full/``, ``more/`` (+1 % of the
+    submissions, as commune workbooks and JSON) and ``one/`` (a JSON file)."""
+
+    def build(directory: Path) -> None:
         started = time.perf_counter()
         generated = generate(communes, periods, models, seed=seed, messy=True).submissions
-        generated_at = time.perf_counter()
-        inbox = work / "inbox"
-        files = write_submissions(generated, inbox)
-        written_at = time.perf_counter()
-        generation = written_at - started
+        files = write_submissions(generated, directory / "full", forms)
         print(
-            f"generated {len(generated):,} submissions of {communes:,} communes in "
-            f"{generated_at - started:.1f} s, written as {files:,} files in "
-            f"{written_at - generated_at:.1f} s",
+            f"generated {len(generated):,} submissions of {communes:,} communes, "
+            f"{len(files):,} files, in {time.perf_counter() - started:.1f} s",
             flush=True,
         )
-        # New submissions for the later nights: other communes (another seed), one file each.
-        more = math.ceil(files / 100)
-        extra_communes = math.ceil(communes * 3 / 100) + 1
-        pool = generate(extra_communes, periods, models, seed=seed + 1, messy=True).submissions
-        assert len(pool) > more, "too few new submissions generated"
+        # Later nights: submissions drawn with another seed (new communes and new
+        # versions of reports already sent), one file each.
+        more = math.ceil(len(generated) / 100)
+        del generated
+        pool: list = []
+        extra = math.ceil(communes * 3 / 100) + 1
+        while len(pool) <= more:
+            pool = generate(extra, periods, models, seed=seed + 1, messy=True).submissions
+            extra *= 2
+        write_submissions(pool[:more], directory / "more", ("xlsx", "json"))
+        write_submissions(pool[more : more + 1], directory / "one", ("json",))
+
+    name = f"nightly-{communes}x{periods}x{models}-seed{seed}-{'-'.join(forms)}"
+    return cached(name, build)
+
+
+def arrive(files: Path, inbox: Path) -> int:
+    """The files into the inbox (hard links where the file system allows); how many."""
+    inbox.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for path in sorted(files.iterdir()):
+        try:
+            os.link(path, inbox / path.name)
+        except OSError:
+            shutil.copy2(path, inbox / path.name)
+        count += 1
+    return count
+
+
+def run(communes: int, periods: int, models: int, seed: int, forms: tuple[str, ...]) -> None:
+    print(f"load average {' '.join(f'{load:.2f}' for load in os.getloadavg())}", flush=True)
+    print(f"{communes:,} communes, {periods} periods, {models} models each", flush=True)
+    generated = generated_nights(communes, periods, models, seed, forms)
+    work = Path(tempfile.mkdtemp(prefix="danvan-bench-nightly-"))
+    try:
+        inbox = work / "inbox"
         with warehouse() as url:
             settings = Settings(home=work / "home", database_url=url)
             configure_prefect(settings)
-            nights = {"full": run_night(settings, inbox, files)}
-            added = write_submissions(pool[:more], inbox, ("xlsx", "json"))
-            nights["+1 %"] = run_night(settings, inbox, added)
-            added = len(write_form(pool[more : more + 1], inbox, "json"))
-            nights["one file"] = run_night(settings, inbox, added)
+            nights = {}
+            for night, folder in zip(NIGHTS, ("full", "more", "one"), strict=True):
+                nights[night] = run_night(settings, inbox, arrive(generated / folder, inbox))
+                print(f"{night} night: {nights[night].wall:.1f} s", flush=True)
             size = database_size(url)
+            facts = fact_rows(url)
         print_table(nights)
         own, child = peak_rss_mib()
         print(
-            f"generation {generation:.1f} s; peak RSS {own:,.0f} MiB (this process), "
+            f"fact rows {facts:,}; peak RSS {own:,.0f} MiB (this process), "
             f"{child:,.0f} MiB (largest finished child); database {size / 2**20:,.0f} MiB",
             flush=True,
         )
@@ -205,16 +273,30 @@ def run(communes: int, periods: int, models: int, seed: int = 0) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--communes", type=int, default=None, help="default: every commune of the 2025-07 map"
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--periods", type=int, default=4, help="periods each commune reports")
+    parser.add_argument(
+        "--communes",
+        type=int,
+        default=None,
+        help="communes reporting (a quarter of them on today's map); default: every commune "
+        "of the 2025-07 map and as many pre-reform ones",
+    )
+    parser.add_argument(
+        "--rows", type=parse_count, default=5_000_000, help="fact rows to reach (5M, 30M, 250k)"
+    )
+    parser.add_argument(
+        "--periods", type=int, default=None, help="periods each commune reports (default: --rows)"
+    )
     parser.add_argument("--models", type=int, default=3, help="models per commune")
+    parser.add_argument("--forms", default="csv", help="forms of the full night's files, in turn")
     parser.add_argument("--seed", type=int, default=0)
     arguments = parser.parse_args()
-    communes = arguments.communes or communes_on_todays_map()
-    run(communes, arguments.periods, arguments.models, arguments.seed)
+    communes = arguments.communes or NEW_MAP_SHARE * communes_on_todays_map()
+    periods = arguments.periods or periods_for(arguments.rows, communes, arguments.models)
+    forms = tuple(arguments.forms.split(","))
+    run(communes, periods, arguments.models, arguments.seed, forms)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@
         'on_schema_change': 'fail',
         'pre_hook': "{{ delete_rebuilt_slices('" ~ scope ~ "') }}",
         'post_hook': "{{ analyze_if_changed() }}",
-        'indexes': [{'columns': [column]}] + indexes,
+        'indexes': [{'columns': [column]}] + (indexes | rejectattr('columns', 'equalto', [column]) | list),
         'meta': {'slice': {'scope': scope, 'column': column}},
     }) }}
 {%- endmacro %}

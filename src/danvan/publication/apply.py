@@ -263,7 +263,38 @@ def _ensure_table(conn: psycopg.Connection, table: PublicTable) -> None:
         access.protect_table(
             conn, PUBLIC_SCHEMA, table.name, has_province=table.province_column is not None
         )
+    else:
+        _add_missing_indexes(conn, table.name)
     _ensure_history(conn, table, built)
+
+
+def _plain_indexes(conn: psycopg.Connection, schema: str, table: str) -> set[tuple[str, ...]]:
+    """The column lists of a table's indexes that back no constraint."""
+    rows = conn.execute(
+        """select array_agg(attribute.attname order by key.position)
+           from pg_index as index
+           cross join lateral unnest(index.indkey) with ordinality as key (attnum, position)
+           inner join pg_attribute as attribute
+               on attribute.attrelid = index.indrelid and attribute.attnum = key.attnum
+           where index.indrelid = to_regclass(%s)
+               and not exists (select from pg_constraint where conindid = index.indexrelid)
+           group by index.indexrelid""",
+        [f'"{schema}"."{table}"'],
+    ).fetchall()
+    return {tuple(columns) for (columns,) in rows}
+
+
+def _add_missing_indexes(conn: psycopg.Connection, table: str) -> None:
+    """Indexes a new release of the dbt project gave the build and the public table
+    (created before it, with the same columns) lacks."""
+    missing = _plain_indexes(conn, BUILD_SCHEMA, table) - _plain_indexes(conn, PUBLIC_SCHEMA, table)
+    for columns in sorted(missing):
+        conn.execute(
+            sql.SQL("create index on {} ({})").format(
+                sql.Identifier(PUBLIC_SCHEMA, table),
+                sql.SQL(", ").join(map(sql.Identifier, columns)),
+            )
+        )
 
 
 def _ensure_history(

@@ -12,6 +12,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+import psycopg
+
 from danvan.settings import PROJECT_ROOT
 
 GUIDE_PATH = PROJECT_ROOT / "docs" / "analyst-guide.md"
@@ -40,3 +42,22 @@ def parse_guide(text: str) -> dict[str, str]:
 def guide_queries(path: Path = GUIDE_PATH) -> dict[str, str]:
     """The named queries of docs/analyst-guide.md (read once per process)."""
     return parse_guide(path.read_text(encoding="utf-8"))
+
+
+def sequential_scans(conn: psycopg.Connection, query: str, min_rows: float = 0) -> list[str]:
+    """The ``marts`` tables of at least ``min_rows`` rows (as the planner estimates them;
+    a table never analysed counts) that the plan of ``query`` reads whole."""
+    (plans,) = conn.execute(f"explain (verbose, format json) {query}").fetchone()  # type: ignore[misc]
+    scans: list[str] = []
+    pending = [plans[0]["Plan"]]
+    while pending:
+        node = pending.pop()
+        pending += node.get("Plans", [])
+        if node["Node Type"] == "Seq Scan" and node.get("Schema") == "marts":
+            table = node["Relation Name"]
+            (rows,) = conn.execute(  # type: ignore[misc]
+                "select reltuples from pg_class where oid = to_regclass(%s)", [f"marts.{table}"]
+            ).fetchone()
+            if rows < 0 or rows >= min_rows:
+                scans.append(table)
+    return scans

@@ -1,5 +1,6 @@
 -- One row per unit per map version. The January-2025 map (63 provinces) is
 -- applied to every date before 1 July 2025; the 34-province map from then on.
+{{ config(indexes=filter_indexes(['map_version', 'province_code_2025_01', 'province_code_2025_07'])) }}
 select
     map_version || ':' || unit_code as admin_unit_key,
     map_version,

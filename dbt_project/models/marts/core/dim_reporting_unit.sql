@@ -1,5 +1,6 @@
 -- Every unit that has sent a report — communes, districts, provinces and
 -- agencies — on the map its code refers to, with its area on both maps.
+{{ config(indexes=filter_indexes(['province_code_2025_01', 'province_code_2025_07'])) }}
 select
     reporting_unit_key,
     reporting_unit_code,

@@ -3,7 +3,7 @@
 -- unit (VND, m², labour days). Periods overlap: add amounts up through
 -- rpt_contributions_by_source, or within one period_kind. Rebuilt unit by unit.
 -- depends_on: {{ ref('stg_pipeline__build_units') }}
-{{ config(sliced_by('unit')) }}
+{{ config(sliced_by('unit', indexes=fact_indexes())) }}
 select
     md5(
         contributions.model_key || '|' || contributions.contribution_type_code || '|'

@@ -10,7 +10,7 @@
 -- one. On time: the first version arrived by the due date. Rebuilt province by
 -- province (a report extends its province's horizon).
 -- depends_on: {{ ref('stg_pipeline__build_provinces') }}
-{{ config(sliced_by('province')) }}
+{{ config(sliced_by('province', indexes=fact_indexes())) }}
 with units as (
     select * from {{ ref('int_reporting_units') }}
     where {{ rebuilt_filter('province_code_2025_07', 'province') }}

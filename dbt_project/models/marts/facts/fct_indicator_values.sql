@@ -3,7 +3,7 @@
 -- (a nine-month report and its quarters): add values up through
 -- rpt_indicators_by_unit_period, or within one period_kind. Rebuilt unit by unit.
 -- depends_on: {{ ref('stg_pipeline__build_units') }}
-{{ config(sliced_by('unit')) }}
+{{ config(sliced_by('unit', indexes=fact_indexes(['indicator_code']))) }}
 select
     md5(
         indicator_values.model_key || '|' || indicator_values.indicator_code || '|'

@@ -14,6 +14,7 @@
 --                     model was replicated into), related_model_key the replica;
 --   discontinued      once per model: the end of the first period a report
 --                     says it stopped.
+{{ config(indexes=fact_indexes(['model_key'])) }}
 with models as (
     select * from {{ ref('int_models__latest_state') }}
 ),

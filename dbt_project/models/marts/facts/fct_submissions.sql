@@ -4,7 +4,7 @@
 -- one the marts use. Completeness against the units expected to report is in
 -- fct_expected_submissions. Rebuilt unit by unit.
 -- depends_on: {{ ref('stg_pipeline__build_units') }}
-{{ config(sliced_by('unit')) }}
+{{ config(sliced_by('unit', indexes=fact_indexes())) }}
 select
     versions.submission_key,
     versions.reporting_unit_key,

@@ -3,7 +3,7 @@
 -- latest version of each report. Periods overlap: add values up through
 -- rpt_unit_activities, or within one period_kind. Rebuilt unit by unit.
 -- depends_on: {{ ref('stg_pipeline__build_units') }}
-{{ config(sliced_by('unit')) }}
+{{ config(sliced_by('unit', indexes=fact_indexes())) }}
 select
     md5(
         activities.reporting_unit_code || '|' || activities.activity_code || '|' || activities.period_code

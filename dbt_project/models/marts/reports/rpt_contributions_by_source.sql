@@ -4,7 +4,7 @@
 -- canonical unit (VND, m², labour days). covers_whole_period: every model's
 -- counted reports cover every day of the period. Rebuilt unit by unit.
 -- depends_on: {{ ref('stg_pipeline__build_units') }}
-{{ config(sliced_by('unit')) }}
+{{ config(sliced_by('unit', indexes=fact_indexes())) }}
 with reports as (
     select
         reporting_unit_key,

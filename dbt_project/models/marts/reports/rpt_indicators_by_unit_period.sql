@@ -10,7 +10,7 @@
 -- every day of it; latest/rate: a report ending on its last day).
 -- Rebuilt unit by unit.
 -- depends_on: {{ ref('stg_pipeline__build_units') }}
-{{ config(sliced_by('unit')) }}
+{{ config(sliced_by('unit', indexes=fact_indexes(['indicator_code']))) }}
 with reports as (
     select
         reporting_unit_key,

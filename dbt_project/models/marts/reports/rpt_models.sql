@@ -4,6 +4,9 @@
 -- recognised), status, typical selection and whether they replicate another
 -- model. Models only named by other rows (dim_model.is_inferred) are not
 -- counted: nothing says what they are. Sum `models` over what you do not need.
+{{ config(indexes=filter_indexes(['province_code_2025_01', 'province_code_2025_07',
+    'district_code_2025_01', 'commune_code_2025_01', 'commune_code_2025_07'
+])) }}
 {% set grain = area_columns() + [
     'field_code', 'start_year', 'recognition_level', 'model_status', 'is_typical'
 ] %}

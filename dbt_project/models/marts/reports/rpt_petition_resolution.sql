@@ -4,7 +4,7 @@
 -- rpt_unit_activities). The rate is null when the number under authority is
 -- missing or zero. Rebuilt unit by unit.
 -- depends_on: {{ ref('stg_pipeline__build_units') }}
-{{ config(sliced_by('unit')) }}
+{{ config(sliced_by('unit', indexes=fact_indexes())) }}
 with petitions as (
     select
         reporting_unit_key,

@@ -2,6 +2,9 @@
 -- counts once per level that recognised it (in the first year it was) and once
 -- when it was first selected as typical (event_type), so sums over years never
 -- count a model twice for the same level.
+{{ config(indexes=filter_indexes(['province_code_2025_01', 'province_code_2025_07',
+    'district_code_2025_01', 'commune_code_2025_01', 'commune_code_2025_07'
+])) }}
 {% set grain = ['event_type', 'event_year', 'recognition_level', 'field_code'] + area_columns() %}
 select
     {{ grain | join(',\n    ') }},

@@ -7,6 +7,7 @@
 -- The model's own village and members are shown beside (own_*). What the
 -- replicas report may include the original village ("replicated to all 8
 -- villages with 169 members"), so the two are never added here.
+{{ config(indexes=filter_indexes(['reporting_unit_key', 'province_code_2025_01', 'province_code_2025_07'])) }}
 with recursive models as (
     select * from {{ ref('dim_model') }}
 ),

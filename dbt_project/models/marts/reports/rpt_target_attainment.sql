@@ -9,6 +9,7 @@
 -- reports it. status: met / not_met, or in_progress while the period has not
 -- ended by the latest date any report was sent (the data's horizon, not the
 -- clock, so figures do not move by themselves).
+{{ config(indexes=filter_indexes(['target_code', 'province_code_2025_07'])) }}
 with target_periods as (
     -- a year target: each year of its range; a term target: the term itself
     select

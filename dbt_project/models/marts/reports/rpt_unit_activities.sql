@@ -3,7 +3,7 @@
 -- overlapping reports counted once (reports_counted_in_periods, per
 -- activity), combined by the activity's aggregation rule. Rebuilt unit by unit.
 -- depends_on: {{ ref('stg_pipeline__build_units') }}
-{{ config(sliced_by('unit')) }}
+{{ config(sliced_by('unit', indexes=fact_indexes())) }}
 with reports as (
     select
         reporting_unit_key,
