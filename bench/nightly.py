@@ -41,6 +41,7 @@ from uuid import UUID
 import psycopg
 
 from bench.common import SEEDS_DIR, cached, warehouse
+from danvan.report.guide import guide_queries, sequential_scans
 from danvan.settings import Settings, configure_prefect
 from danvan.synthetic.generate import (
     NEW_MAP_PERIODS,
@@ -59,6 +60,7 @@ PHASES = {
     "publish": ("publish_marts", "record_release", "write_report"),
 }
 NIGHTS = ("full", "+1 %", "one file")
+SCANNED_ROWS = 100_000  # a mart this large is read whole only by a whole-country query
 
 
 # Fact rows a generated submission publishes, about (measured: ``fact rows`` printed by a run
@@ -200,6 +202,16 @@ def fact_rows(url: str) -> int:
         )
 
 
+def guide_scans(url: str) -> dict[str, list[str]]:
+    """The analyst guide's queries whose plans read a large mart whole."""
+    with psycopg.connect(url) as conn:
+        return {
+            query_id: tables
+            for query_id, query in guide_queries().items()
+            if (tables := sequential_scans(conn, query, SCANNED_ROWS))
+        }
+
+
 def generated_nights(
     communes: int, periods: int, models: int, seed: int, forms: tuple[str, ...]
 ) -> Path:
@@ -260,6 +272,7 @@ def run(communes: int, periods: int, models: int, seed: int, forms: tuple[str, .
                 print(f"{night} night: {nights[night].wall:.1f} s", flush=True)
             size = database_size(url)
             facts = fact_rows(url)
+            scans = guide_scans(url)
         print_table(nights)
         own, child = peak_rss_mib()
         print(
@@ -267,6 +280,13 @@ def run(communes: int, periods: int, models: int, seed: int, forms: tuple[str, .
             f"{child:,.0f} MiB (largest finished child); database {size / 2**20:,.0f} MiB",
             flush=True,
         )
+        print(
+            f"guide queries reading a mart of {SCANNED_ROWS:,}+ rows whole: {len(scans)} of "
+            f"{len(guide_queries())}",
+            flush=True,
+        )
+        for query_id, tables in scans.items():
+            print(f"  {query_id}: {', '.join(tables)}", flush=True)
         print(f"load average {' '.join(f'{load:.2f}' for load in os.getloadavg())}", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
