@@ -83,6 +83,9 @@ def admit(
     with conn.transaction():
         register_landed(conn, run_id)
         report.evaluated = _mark_run_submissions(conn, run_id)
+        # the hold rules join this run's submissions: plan them on its real size (a
+        # national export's rules run in hours on a nested loop planned for a few rows)
+        conn.execute("analyze audit.run_submissions")
         findings = _conflicts(conn, run_id)
         for suite in suites:
             for rule in suite.rules:

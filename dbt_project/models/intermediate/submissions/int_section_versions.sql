@@ -7,25 +7,14 @@
 {{ config(sliced_by('unit', indexes=[{'columns': ['file_id']}])) }}
 with versions as (
     select
-        submissions.reporting_unit_code,
-        submissions.period_code,
-        submissions.submitted_on,
-        submissions.file_id,
-        files.loaded_at,
-        unnest(files.sections) as section
-    from {{ ref('stg_submissions__submissions') }} as submissions
-    inner join {{ ref('stg_submissions__files') }} as files
-        on submissions.file_id = files.file_id
-    inner join {{ ref('stg_pipeline__submission_states') }} as states
-        on
-            submissions.file_id = states.file_id
-            and submissions.reporting_unit_code = states.reporting_unit_code
-            and submissions.period_code = states.period_code
-            and submissions.submitted_on = states.submitted_on
-    where
-        files.file_status = 'loaded'
-        and states.is_admitted
-        and {{ rebuilt_filter('submissions.reporting_unit_code') }}
+        reporting_unit_code,
+        period_code,
+        submitted_on,
+        file_id,
+        loaded_at,
+        unnest(sections) as section
+    from {{ ref('int_submissions__admitted') }}
+    where {{ rebuilt_filter('reporting_unit_code') }}
 ),
 
 ranked as (

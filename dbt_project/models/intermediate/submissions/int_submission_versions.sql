@@ -6,44 +6,28 @@
 -- deadline (ref_reporting_deadlines). Rebuilt unit by unit.
 -- depends_on: {{ ref('stg_pipeline__build_units') }}
 {{ config(sliced_by('unit')) }}
-with headers as (
+with version_files as (
+    -- One pass over each version's files, no self-join on the version's 3-column key
+    -- (misestimated into nested loops): the file loaded last gives the header; the
+    -- counts take the files sending a section besides the header (a version with none
+    -- is left out).
     select
-        submissions.*,
-        files.loaded_at,
-        row_number() over (
-            partition by
-                submissions.reporting_unit_code, submissions.period_code, submissions.submitted_on
-            order by files.loaded_at desc, submissions.file_id desc
-        ) as load_rank
-    from {{ ref('stg_submissions__submissions') }} as submissions
-    inner join {{ ref('stg_submissions__files') }} as files
-        on submissions.file_id = files.file_id
-    inner join {{ ref('stg_pipeline__submission_states') }} as states
-        on
-            submissions.file_id = states.file_id
-            and submissions.reporting_unit_code = states.reporting_unit_code
-            and submissions.period_code = states.period_code
-            and submissions.submitted_on = states.submitted_on
-    where
-        files.file_status = 'loaded'
-        and states.is_admitted
-        and {{ rebuilt_filter('submissions.reporting_unit_code') }}
-),
-
-version_files as (
-    select
-        headers.reporting_unit_code,
-        headers.period_code,
-        headers.submitted_on,
-        count(distinct headers.file_id) as files_sent,
-        min(headers.loaded_at) as first_loaded_at,
-        array_agg(distinct file_sections.section order by file_sections.section) as sections_sent
-    from headers
-    inner join {{ ref('stg_submissions__files') }} as files
-        on headers.file_id = files.file_id
-    cross join lateral unnest(files.sections) as file_sections (section)
-    where file_sections.section <> 'submission'
-    group by headers.reporting_unit_code, headers.period_code, headers.submitted_on
+        admitted.reporting_unit_code,
+        admitted.period_code,
+        admitted.submitted_on,
+        (array_agg(admitted.file_id order by admitted.loaded_at desc, admitted.file_id desc))[1]
+            as header_file_id,
+        count(distinct admitted.file_id) filter (where sent.section is not null) as files_sent,
+        min(admitted.loaded_at) filter (where sent.section is not null) as first_loaded_at,
+        array_agg(distinct sent.section order by sent.section) filter (
+            where sent.section is not null
+        ) as sections_sent
+    from {{ ref('int_submissions__admitted') }} as admitted
+    left join lateral unnest(admitted.sections) as sent (section)
+        on sent.section <> 'submission'
+    where {{ rebuilt_filter('admitted.reporting_unit_code') }}
+    group by admitted.reporting_unit_code, admitted.period_code, admitted.submitted_on
+    having count(sent.section) > 0
 ),
 
 versions as (
@@ -62,13 +46,13 @@ versions as (
         max(headers.submitted_on) over (
             partition by headers.reporting_unit_code, headers.period_code
         ) as latest_submitted_on
-    from headers
-    inner join version_files
+    from version_files
+    inner join {{ ref('int_submissions__admitted') }} as headers
         on
-            headers.reporting_unit_code = version_files.reporting_unit_code
-            and headers.period_code = version_files.period_code
-            and headers.submitted_on = version_files.submitted_on
-    where headers.load_rank = 1
+            version_files.header_file_id = headers.file_id
+            and version_files.reporting_unit_code = headers.reporting_unit_code
+            and version_files.period_code = headers.period_code
+            and version_files.submitted_on = headers.submitted_on
 )
 
 select
