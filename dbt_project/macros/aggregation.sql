@@ -10,12 +10,16 @@
 {%- endmacro %}
 
 {#- The latest non-blank value of a column over a model's reports (a later report
-    that leaves a cell blank does not erase what an earlier one said). Use
-    inside a group by over int_model_reports. -#}
-{% macro latest_reported(column) -%}
+    that leaves a cell blank does not erase what an earlier one said; with
+    skip_blank=false, the latest report's value as it is). The order is total, so
+    two reports of periods ending on one day (Q3 and 9M) in one file give one
+    answer. Use inside a group by over int_model_reports. -#}
+{% macro latest_reported(column, skip_blank=true) -%}
     (
         array_agg({{ column }} order by period_end desc, submitted_on desc, file_id desc, source_row desc)
+        {%- if skip_blank %}
             filter (where {{ column }} is not null)
+        {%- endif %}
     )[1]
 {%- endmacro %}
 

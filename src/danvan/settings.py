@@ -131,6 +131,11 @@ class Settings(BaseSettings):
         "`tcp://host:port`, an existing Dask scheduler (its workers run this project, "
         "with the same paths).",
     )
+    build_work_mem: str = Field(
+        default="64MB",
+        description="PostgreSQL's work_mem for dbt's builds: a national build's sorts and "
+        "hashes stay in memory instead of spilling to disk (one per sort, per thread).",
+    )
     project_root: Path = Field(default=PROJECT_ROOT)
 
     @field_validator("ingest_cluster")

@@ -121,6 +121,14 @@ def dbt_environment(settings: Settings, target: DatabaseTarget, run_dir: Path) -
             "DBT_LOG_PATH": str(run_dir / "dbt-logs"),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "DO_NOT_TRACK": "1",
+            # Sessions of a batch build: sorts in memory; no JIT, whose compiling costs
+            # seconds on queries the planner overestimates (options the caller set win).
+            "PGOPTIONS": " ".join(
+                [
+                    f"-c work_mem={settings.build_work_mem} -c jit=off",
+                    os.environ.get("PGOPTIONS", ""),
+                ]
+            ).strip(),
         }
     )
     return environment

@@ -18,12 +18,9 @@ described as (
         -- codes (snake_case, no commas) travel as text
         string_to_array({{ latest_reported("array_to_string(lead_organization_codes, ',')") }}, ',')
             as lead_organization_codes,
-        (array_agg(reporting_unit_code order by period_end desc, submitted_on desc, file_id desc))[1]
-            as reporting_unit_code,
-        (array_agg(reporting_unit_level order by period_end desc, submitted_on desc, file_id desc))[1]
-            as reporting_unit_level,
-        (array_agg(map_version order by period_end desc, submitted_on desc, file_id desc))[1]
-            as map_version,
+        {{ latest_reported('reporting_unit_code', skip_blank=false) }} as reporting_unit_code,
+        {{ latest_reported('reporting_unit_level', skip_blank=false) }} as reporting_unit_level,
+        {{ latest_reported('map_version', skip_blank=false) }} as map_version,
         {{ latest_reported("map_version || ':' || host_commune_code") }} as host_admin_unit_key,
         {{ latest_reported('village') }} as village,
         {{ latest_reported('start_date') }} as start_date,
@@ -32,8 +29,7 @@ described as (
         {{ latest_reported('members') }} as members,
         {{ latest_reported('parent_model_code') }} as parent_model_code,
         {{ latest_reported('is_typical') }} as is_typical,
-        (array_agg(period_code order by period_end desc, submitted_on desc, file_id desc))[1]
-            as last_reported_period_code,
+        {{ latest_reported('period_code', skip_blank=false) }} as last_reported_period_code,
         (array_agg(period_code order by period_end, period_start))[1] as first_reported_period_code,
         min(period_start) as first_reported_period_start,
         min(period_end) as first_reported_on,
