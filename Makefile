@@ -22,7 +22,7 @@ test: $(VENV)/.installed
 
 ## test-bi: the dashboards in a real Apache Superset (installed once into $$TMPDIR/danvan-superset)
 test-bi: $(VENV)/.installed
-	$(BIN)/pytest -m bi tests/bi
+	$(BIN)/pytest -n 0 -m bi tests/bi
 
 ## lint: ruff (lint + format check), mypy (strict, on src/danvan) and sqlfluff on the dbt models
 ## (its dbt templater needs a warehouse); .pre-commit-config.yaml runs the same checks

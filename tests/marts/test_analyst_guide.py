@@ -28,7 +28,7 @@ from danvan.transform import run_dbt
 from tests.conftest import with_database
 from tests.marts import known_data as known
 
-pytestmark = [pytest.mark.database, pytest.mark.external]
+pytestmark = [pytest.mark.database, pytest.mark.e2e, pytest.mark.external]
 
 ROOT = Path(__file__).resolve().parents[2]
 MARTS_DIR = ROOT / "dbt_project" / "models" / "marts"

@@ -12,11 +12,11 @@ import pytest
 from danvan.ingest.format.writers import write_json
 from danvan.pipeline import NightlySummary
 from danvan.settings import Settings
-from danvan.synthetic.samples import copy_samples
+from tests.conftest import SampleNight
 from tests.marts import known_data as known
 from tests.quality.checksums import schema_checksums
 
-pytestmark = [pytest.mark.database]
+pytestmark = [pytest.mark.database, pytest.mark.e2e]
 
 CONVERTED = (
     ("int_indicator_values__all_versions", "raw.indicator_values"),
@@ -78,12 +78,16 @@ def _nightly(settings: Settings, **options) -> NightlySummary:
 
 
 @pytest.fixture(scope="module")
-def two_nights(module_warehouse: Settings):
+def module_warehouse(published_samples: SampleNight) -> Settings:
+    return published_samples.settings
+
+
+@pytest.fixture(scope="module")
+def two_nights(published_samples: SampleNight, module_warehouse: Settings):
     url = module_warehouse.database_url
     inbox = module_warehouse.inbox_dir
     # GIVEN a first night on the bundled samples
-    copy_samples(inbox)
-    _nightly(module_warehouse)
+    assert published_samples.summary.published, published_samples.summary.render()
     first = _row_versions(url)
     facts = _fact_versions(url, [known.TRA_KA, known.TAM_THANG])
     # WHEN new files arrive and the next night builds again

@@ -9,19 +9,19 @@ import psycopg
 import pytest
 
 from danvan.ingest.inbox import FEEDBACK_SUFFIX, RESULT_MARK
-from danvan.synthetic.samples import copy_samples
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e, pytest.mark.external]
 
 
 @pytest.fixture(scope="module")
-def first_run(module_warehouse, prefect_api):
-    from flows.nightly import nightly_pipeline
+def module_warehouse(published_samples):
+    return published_samples.settings
 
-    inbox = module_warehouse.inbox_dir
-    samples = copy_samples(inbox)
-    summary = nightly_pipeline(settings=module_warehouse, inbox=inbox)
-    return samples, summary
+
+@pytest.fixture(scope="module")
+def first_run(published_samples):
+    # the bundled samples sent to the inbox, and the nightly pipeline run on them
+    return published_samples.samples, published_samples.summary
 
 
 def test_samples_are_loaded_validated_and_published(first_run, module_warehouse):

@@ -17,9 +17,7 @@ import sqlalchemy
 from psycopg.conninfo import conninfo_to_dict
 
 from danvan.publication.access import EVERY_PROVINCE, add_reader, remove_reader
-from danvan.settings import Settings
-from danvan.synthetic.samples import copy_samples
-from tests.conftest import Server, with_database
+from tests.conftest import SampleNight, Server, with_database
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e, pytest.mark.external]
 
@@ -28,13 +26,10 @@ QUANG_NAM = "49"  # merged into Đà Nẵng on 1 July 2025
 
 
 @pytest.fixture(scope="module")
-def published(module_warehouse: Settings) -> str:
-    from flows.nightly import nightly_pipeline
-
-    copy_samples(module_warehouse.inbox_dir)
-    summary = nightly_pipeline(settings=module_warehouse, inbox=module_warehouse.inbox_dir)
-    assert summary.published, summary.render()
-    return module_warehouse.database_url
+def published(published_samples: SampleNight) -> str:
+    # the bundled samples, landed and published by the nightly pipeline
+    assert published_samples.summary.published, published_samples.summary.render()
+    return published_samples.settings.database_url
 
 
 def _login(url: str, role: str, password: str) -> str:

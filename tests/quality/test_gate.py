@@ -25,7 +25,7 @@ from danvan.ingest.inbox import FEEDBACK_SUFFIX
 from danvan.pipeline import NightlySummary, PipelineFailed
 from danvan.quality.suites import load_suites
 from danvan.settings import Settings
-from danvan.synthetic.samples import copy_samples
+from tests.conftest import SampleNight
 from tests.processes import start_danvan
 from tests.quality.checksums import schema_checksums
 
@@ -176,11 +176,15 @@ def feedback_of(settings: Settings, file_name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def published(module_warehouse: Settings) -> NightlySummary:
-    copy_samples(module_warehouse.inbox_dir)
-    summary = run_nightly(module_warehouse)
-    assert summary.published
-    return summary
+def module_warehouse(published_samples: SampleNight) -> Settings:
+    return published_samples.settings
+
+
+@pytest.fixture(scope="module")
+def published(published_samples: SampleNight) -> NightlySummary:
+    # the bundled samples, landed and published by the nightly pipeline
+    assert published_samples.summary.published
+    return published_samples.summary
 
 
 def test_the_samples_pass_every_rule(published, module_warehouse):

@@ -21,7 +21,7 @@ from danvan.pipeline import NightlySummary
 from danvan.quality.gx_audit import AuditReport, audit, last_data_docs
 from danvan.quality.suites import load_suites
 from danvan.settings import Settings
-from danvan.synthetic.samples import copy_samples
+from tests.conftest import SampleNight
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e]
 
@@ -32,13 +32,15 @@ BROKEN_VALUES = 2
 
 
 @pytest.fixture(scope="module")
-def published(module_warehouse: Settings) -> NightlySummary:
-    from flows.nightly import nightly_pipeline
+def module_warehouse(published_samples: SampleNight) -> Settings:
+    return published_samples.settings
 
-    copy_samples(module_warehouse.inbox_dir)
-    summary = nightly_pipeline(settings=module_warehouse, inbox=module_warehouse.inbox_dir)
-    assert summary.published, summary.render()
-    return summary
+
+@pytest.fixture(scope="module")
+def published(published_samples: SampleNight) -> NightlySummary:
+    # the bundled samples, landed and published by the nightly pipeline
+    assert published_samples.summary.published, published_samples.summary.render()
+    return published_samples.summary
 
 
 @pytest.fixture(scope="module")

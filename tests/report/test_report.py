@@ -16,7 +16,6 @@ import psycopg
 import pytest
 
 from danvan.report import Publication, build_report
-from danvan.synthetic.samples import copy_samples
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e]
 
@@ -44,14 +43,10 @@ FIGURES_BY_SQL = {
 
 
 @pytest.fixture(scope="module")
-def demo_url(module_warehouse) -> str:
+def demo_url(published_samples) -> str:
     # GIVEN the bundled samples published as `make demo` publishes them
-    from flows.nightly import nightly_pipeline
-
-    copy_samples(module_warehouse.inbox_dir)
-    summary = nightly_pipeline(settings=module_warehouse, inbox=module_warehouse.inbox_dir)
-    assert summary.published, summary.render()
-    return module_warehouse.database_url
+    assert published_samples.summary.published, published_samples.summary.render()
+    return published_samples.settings.database_url
 
 
 @pytest.fixture(scope="module")
