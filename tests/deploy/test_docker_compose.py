@@ -4,7 +4,6 @@ and its database init scripts are run against a real PostgreSQL as the image run
 from __future__ import annotations
 
 import os
-import pwd
 import re
 import shutil
 import subprocess
@@ -25,7 +24,7 @@ from psycopg import sql
 
 from danvan.cli import main
 from danvan.settings import WAREHOUSE_READER
-from danvan.warehouse.embedded import SYSTEM_USER, postgres_bin_dir
+from danvan.warehouse.embedded import SYSTEM_USER, ensure_system_user, postgres_bin_dir
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -282,7 +281,7 @@ class BareCluster:
 def _as_server_user() -> dict:
     if os.geteuid() != 0:
         return {}
-    entry = pwd.getpwnam(SYSTEM_USER)
+    entry = ensure_system_user(SYSTEM_USER, notify=lambda _: None)  # as the warehouse's start
     return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
 
 

@@ -249,7 +249,7 @@ class EmbeddedWarehouse:
         return pid
 
     def _server_user(self) -> pwd.struct_passwd | None:
-        return _ensure_system_user(SYSTEM_USER, self._notify) if os.geteuid() == 0 else None
+        return ensure_system_user(SYSTEM_USER, self._notify) if os.geteuid() == 0 else None
 
     def _prepare_directories(self) -> None:
         """Data, socket and state directories private to the server's user (0700)."""
@@ -422,7 +422,7 @@ def _ensure_login_role(conn: psycopg.Connection, role: str, password: str) -> No
     )
 
 
-def _ensure_system_user(name: str, notify: Callable[[str], None]) -> pwd.struct_passwd:
+def ensure_system_user(name: str, notify: Callable[[str], None]) -> pwd.struct_passwd:
     try:
         return pwd.getpwnam(name)
     except KeyError:
