@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,7 +110,12 @@ def record_deployment(conn: psycopg.Connection, run_id: object, fingerprint: str
     )
 
 
-def dbt_environment(settings: Settings, target: DatabaseTarget, run_dir: Path) -> dict[str, str]:
+def dbt_environment(
+    settings: Settings,
+    target: DatabaseTarget,
+    run_dir: Path,
+    session_settings: Sequence[str] = (),
+) -> dict[str, str]:
     """dbt's target (and its partial-parse cache) persists per warehouse: re-parsing the
     project costs seconds a small night cannot spare."""
     environment = dict(os.environ)
@@ -126,6 +131,7 @@ def dbt_environment(settings: Settings, target: DatabaseTarget, run_dir: Path) -
             "PGOPTIONS": " ".join(
                 [
                     f"-c work_mem={settings.build_work_mem} -c jit=off",
+                    *(f"-c {setting}" for setting in session_settings),
                     os.environ.get("PGOPTIONS", ""),
                 ]
             ).strip(),
@@ -140,8 +146,10 @@ def run_dbt(
     arguments: list[str],
     run_dir: Path,
     on_line: Callable[[str], None] = print,
+    session_settings: Sequence[str] = (),
 ) -> DbtResult | None:
-    """Run one dbt command, streaming its log lines; raise DbtFailed on a non-zero exit."""
+    """Run one dbt command, streaming its log lines; raise DbtFailed on a non-zero exit.
+    ``session_settings`` (``name=value``) apply to its database sessions."""
     run_dir.mkdir(parents=True, exist_ok=True)
     (settings.dbt_state_dir / "target" / "run_results.json").unlink(missing_ok=True)
     command = [
@@ -154,7 +162,7 @@ def run_dbt(
     ]
     process = subprocess.Popen(
         command,
-        env=dbt_environment(settings, target, run_dir),
+        env=dbt_environment(settings, target, run_dir, session_settings),
         cwd=settings.dbt_project_dir,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
