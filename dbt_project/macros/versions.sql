@@ -1,3 +1,12 @@
+{#- The join condition of two relations' rows of one file's submission: the same
+    file, unit, period and date sent (the submission's key in raw). -#}
+{% macro same_submission(left, right) -%}
+    {{ left }}.file_id = {{ right }}.file_id
+    and {{ left }}.reporting_unit_code = {{ right }}.reporting_unit_code
+    and {{ left }}.period_code = {{ right }}.period_code
+    and {{ left }}.submitted_on = {{ right }}.submitted_on
+{%- endmacro %}
+
 {#- Keep only the rows that belong to the current version of their section of a
     unit's report for a period (int_section_versions: a later submitted_on
     wins, on the same date the later load). Earlier versions stay in raw and in
@@ -5,10 +14,7 @@
 {% macro join_latest_version(rows_alias, section, versions_alias='versions') -%}
     inner join {{ ref('int_section_versions') }} as {{ versions_alias }}
         on
-            {{ rows_alias }}.file_id = {{ versions_alias }}.file_id
-            and {{ rows_alias }}.reporting_unit_code = {{ versions_alias }}.reporting_unit_code
-            and {{ rows_alias }}.period_code = {{ versions_alias }}.period_code
-            and {{ rows_alias }}.submitted_on = {{ versions_alias }}.submitted_on
+            {{ same_submission(rows_alias, versions_alias) }}
             and {{ versions_alias }}.section = '{{ section }}'
             and {{ versions_alias }}.is_latest
 {%- endmacro %}

@@ -19,10 +19,7 @@ with named_rows as (
         from {{ relation }} as named
         inner join {{ ref('stg_pipeline__submission_states') }} as states
             on
-                named.file_id = states.file_id
-                and named.reporting_unit_code = states.reporting_unit_code
-                and named.period_code = states.period_code
-                and named.submitted_on = states.submitted_on
+                {{ same_submission('named', 'states') }}
         where
             named.model_name_key is not null
             and states.is_admitted

@@ -21,10 +21,7 @@ with current_rows as (
     {{ join_latest_version('models', 'models') }}
     inner join {{ ref('stg_submissions__submissions') }} as submissions
         on
-            models.file_id = submissions.file_id
-            and models.reporting_unit_code = submissions.reporting_unit_code
-            and models.period_code = submissions.period_code
-            and models.submitted_on = submissions.submitted_on
+            {{ same_submission('models', 'submissions') }}
     {{ join_model_keys('models') }}
     where {{ rebuilt_filter('models.reporting_unit_code') }}
 )

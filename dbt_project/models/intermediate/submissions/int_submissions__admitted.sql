@@ -38,8 +38,5 @@ select
 from loaded
 inner join {{ ref('stg_pipeline__submission_states') }} as states
     on
-        loaded.file_id = states.file_id
-        and loaded.reporting_unit_code = states.reporting_unit_code
-        and loaded.period_code = states.period_code
-        and loaded.submitted_on = states.submitted_on
+        {{ same_submission('loaded', 'states') }}
 where states.is_admitted
