@@ -19,19 +19,21 @@ from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Iterator
 from functools import reduce
+from typing import cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from danvan.ingest.landing.cells import CellError, Invalid, Problem, SubmissionIdentity
+from danvan.ingest.landing.copy_text import made_ahead
 from danvan.ingest.landing.outputs import IDENTITY, BoundOutput
 from danvan.ingest.landing.table import TableLanding
 from danvan.ingest.readers.contents import CsvSource, Table, is_blank
-from danvan.ingest.readers.csv import MAX_CSV_LINE_BYTES
 
 COLUMNAR_MIN_BYTES = 1 << 20  # smaller files land faster through the row path
-ROWS_PER_GROUP = 100_000  # rows judged together; Arrow's fixed costs are per group
+ROWS_PER_GROUP = 50_000  # rows judged together: fixed costs per group, memory per row held
+BLOCK_BYTES = 1 << 20
 
 
 class ArrowCannotRead(Exception):
@@ -58,19 +60,26 @@ def csv_chunks(landing: TableLanding, source: CsvSource) -> Iterator[bytes]:
     """
     outputs = landing.judgements.outputs(landing.table)
     first_number = 2  # record 1 is the header
-    for group in _groups(source, len(landing.table.titles)):
-        cells = [column.combine_chunks() for column in group.columns]
+    # The next group is parsed while this one is judged (Arrow parses without the
+    # interpreter lock).
+    for cells in made_ahead(_groups(source, len(landing.table.titles))):
         yield _group_csv(landing, outputs, cells, first_number)
-        first_number += group.num_rows
+        first_number += len(cells[0])
 
 
-def _groups(source: CsvSource, width: int) -> Iterator[pa.Table]:
+def _groups(source: CsvSource, width: int) -> Iterator[list[pa.Array]]:
+    """The file's columns, a group of rows at a time."""
     names = [f"c{position}" for position in range(width)]
     try:
         reader = pacsv.open_csv(
             source.path,
             read_options=pacsv.ReadOptions(
-                column_names=names, skip_rows=1, block_size=MAX_CSV_LINE_BYTES
+                column_names=names,
+                skip_rows=1,
+                # Arrow reads up to 32 blocks ahead: 32 MB, not 128 MB of 4 MB blocks. A
+                # record longer than a block fails here; the row path then reads it.
+                block_size=BLOCK_BYTES,
+                use_threads=False,  # the next group is parsed meanwhile (``made_ahead``)
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=source.delimiter,
@@ -91,12 +100,16 @@ def _groups(source: CsvSource, width: int) -> Iterator[pa.Table]:
             batches.append(batch)
             count += batch.num_rows
             if count >= ROWS_PER_GROUP:
-                yield pa.Table.from_batches(batches)
-                batches, count = [], 0
+                group, batches, count = _columns(batches), [], 0
+                yield group  # its batches let go: only its combined columns are held
         if count:
-            yield pa.Table.from_batches(batches)
+            yield _columns(batches)
     except pa.ArrowException as error:
         raise ArrowCannotRead(str(error)) from error
+
+
+def _columns(batches: list[pa.RecordBatch]) -> list[pa.Array]:
+    return [column.combine_chunks() for column in pa.Table.from_batches(batches).columns]
 
 
 def _group_csv(
@@ -160,13 +173,13 @@ def _submissions(
     texts: list[tuple[str | None, ...]] = []
     problems: dict[int, Invalid[Problem]] = {}
     for index, (first, key) in enumerate(zip(firsts.to_pylist(), keys, strict=True)):
-        found = landing.submission(first_number + first, key)
-        if isinstance(found, Invalid):
+        identity = landing.submission(first_number + first, key)
+        if identity.__class__ is Invalid:
             identities.append(None)
             texts.append((None,) * len(IDENTITY))
-            problems[index] = found
+            problems[index] = cast(Invalid[Problem], identity)
         else:
-            identity = found[0]
+            identity = cast(SubmissionIdentity, identity)
             identities.append(identity)
             texts.append(
                 (
