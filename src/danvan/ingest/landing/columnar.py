@@ -18,6 +18,7 @@ rolls the table back and lands it through the row path, which decides.
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import reduce
 from typing import cast
 
@@ -26,7 +27,6 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from danvan.ingest.landing.cells import CellError, Invalid, Problem, SubmissionIdentity
-from danvan.ingest.landing.copy_text import made_ahead
 from danvan.ingest.landing.outputs import IDENTITY, BoundOutput
 from danvan.ingest.landing.table import TableLanding
 from danvan.ingest.readers.contents import CsvSource, Table, is_blank
@@ -60,11 +60,19 @@ def csv_chunks(landing: TableLanding, source: CsvSource) -> Iterator[bytes]:
     """
     outputs = landing.judgements.outputs(landing.table)
     first_number = 2  # record 1 is the header
-    # The next group is parsed while this one is judged (Arrow parses without the
-    # interpreter lock).
-    for cells in made_ahead(_groups(source, len(landing.table.titles))):
+    for cells in _read_ahead(_groups(source, len(landing.table.titles))):
         yield _group_csv(landing, outputs, cells, first_number)
         first_number += len(cells[0])
+
+
+def _read_ahead(groups: Iterator[list[pa.Array]]) -> Iterator[list[pa.Array]]:
+    """The groups, each next one parsed by a worker thread while this one is judged (Arrow
+    parses without the interpreter lock); an error is raised where its group is taken."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csv") as worker:
+        pending = worker.submit(next, groups, None)
+        while (group := pending.result()) is not None:
+            pending = worker.submit(next, groups, None)
+            yield group
 
 
 def _groups(source: CsvSource, width: int) -> Iterator[list[pa.Array]]:
@@ -79,7 +87,7 @@ def _groups(source: CsvSource, width: int) -> Iterator[list[pa.Array]]:
                 # Arrow reads up to 32 blocks ahead: 32 MB, not 128 MB of 4 MB blocks. A
                 # record longer than a block fails here; the row path then reads it.
                 block_size=BLOCK_BYTES,
-                use_threads=False,  # the next group is parsed meanwhile (``made_ahead``)
+                use_threads=False,  # the next group is parsed meanwhile (``_read_ahead``)
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=source.delimiter,

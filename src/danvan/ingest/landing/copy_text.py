@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from itertools import islice
-from typing import TypeVar, cast
 
 import psycopg
+from psycopg.copy import QueuedLibpqWriter
 
 CHUNK_ROWS = 2000  # rows per COPY write
-AHEAD_COPY_BYTES = 64 * 1024
-T = TypeVar("T")
-_DONE = object()
+QUEUED_COPY_BYTES = 64 * 1024
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -58,23 +55,11 @@ def copy_chunks(conn: psycopg.Connection, copy_sql: str, chunks: Iterator[str | 
     first = next(chunks, None)
     if first is None:
         return
-    # For a large table a worker thread makes the next chunk while this one is sent (libpq
-    # waits for the server without the interpreter lock), so the server parses in
-    # parallel, and at most one chunk waits: memory does not grow when the server lags.
-    # A small file's rows are not worth a thread.
-    if len(first) >= AHEAD_COPY_BYTES:
-        chunks = made_ahead(chunks)
-    with conn.cursor().copy(copy_sql) as copy:
+    cursor = conn.cursor()
+    # For a large table a worker thread sends while the next chunk is made, so the
+    # server parses in parallel; a small file's rows are not worth a thread.
+    writer = QueuedLibpqWriter(cursor) if len(first) >= QUEUED_COPY_BYTES else None
+    with cursor.copy(copy_sql, writer=writer) as copy:
         copy.write(first)
         for chunk in chunks:
             copy.write(chunk)
-
-
-def made_ahead(items: Iterator[T]) -> Iterator[T]:
-    """The items, each next one made by a worker thread while this one is used; an
-    error in making one is raised where it would have been taken."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ahead") as worker:
-        pending = worker.submit(next, items, _DONE)
-        while (item := pending.result()) is not _DONE:
-            pending = worker.submit(next, items, _DONE)
-            yield cast(T, item)
