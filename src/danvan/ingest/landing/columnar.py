@@ -18,7 +18,6 @@ rolls the table back and lands it through the row path, which decides.
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from functools import reduce
 from typing import cast
 
@@ -30,10 +29,10 @@ from danvan.ingest.landing.cells import CellError, Invalid, Problem, SubmissionI
 from danvan.ingest.landing.outputs import IDENTITY, BoundOutput
 from danvan.ingest.landing.table import TableLanding
 from danvan.ingest.readers.contents import CsvSource, Table, is_blank
+from danvan.ingest.readers.csv import MAX_CSV_LINE_BYTES
 
 COLUMNAR_MIN_BYTES = 1 << 20  # smaller files land faster through the row path
-ROWS_PER_GROUP = 50_000  # rows judged together: fixed costs per group, memory per row held
-BLOCK_BYTES = 1 << 20
+ROWS_PER_GROUP = 100_000  # rows judged together; Arrow's fixed costs are per group
 
 
 class ArrowCannotRead(Exception):
@@ -60,34 +59,19 @@ def csv_chunks(landing: TableLanding, source: CsvSource) -> Iterator[bytes]:
     """
     outputs = landing.judgements.outputs(landing.table)
     first_number = 2  # record 1 is the header
-    for cells in _read_ahead(_groups(source, len(landing.table.titles))):
+    for group in _groups(source, len(landing.table.titles)):
+        cells = [column.combine_chunks() for column in group.columns]
         yield _group_csv(landing, outputs, cells, first_number)
-        first_number += len(cells[0])
+        first_number += group.num_rows
 
 
-def _read_ahead(groups: Iterator[list[pa.Array]]) -> Iterator[list[pa.Array]]:
-    """The groups, each next one parsed by a worker thread while this one is judged (Arrow
-    parses without the interpreter lock); an error is raised where its group is taken."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csv") as worker:
-        pending = worker.submit(next, groups, None)
-        while (group := pending.result()) is not None:
-            pending = worker.submit(next, groups, None)
-            yield group
-
-
-def _groups(source: CsvSource, width: int) -> Iterator[list[pa.Array]]:
-    """The file's columns, a group of rows at a time."""
+def _groups(source: CsvSource, width: int) -> Iterator[pa.Table]:
     names = [f"c{position}" for position in range(width)]
     try:
         reader = pacsv.open_csv(
             source.path,
             read_options=pacsv.ReadOptions(
-                column_names=names,
-                skip_rows=1,
-                # Arrow reads up to 32 blocks ahead: 32 MB, not 128 MB of 4 MB blocks. A
-                # record longer than a block fails here; the row path then reads it.
-                block_size=BLOCK_BYTES,
-                use_threads=False,  # the next group is parsed meanwhile (``_read_ahead``)
+                column_names=names, skip_rows=1, block_size=MAX_CSV_LINE_BYTES
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=source.delimiter,
@@ -108,16 +92,12 @@ def _groups(source: CsvSource, width: int) -> Iterator[list[pa.Array]]:
             batches.append(batch)
             count += batch.num_rows
             if count >= ROWS_PER_GROUP:
-                group, batches, count = _columns(batches), [], 0
-                yield group  # its batches let go: only its combined columns are held
+                yield pa.Table.from_batches(batches)
+                batches, count = [], 0
         if count:
-            yield _columns(batches)
+            yield pa.Table.from_batches(batches)
     except pa.ArrowException as error:
         raise ArrowCannotRead(str(error)) from error
-
-
-def _columns(batches: list[pa.RecordBatch]) -> list[pa.Array]:
-    return [column.combine_chunks() for column in pa.Table.from_batches(batches).columns]
 
 
 def _group_csv(
