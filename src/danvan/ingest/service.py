@@ -19,6 +19,7 @@ from danvan.ingest.inbox import InboxEntry, Refusal
 from danvan.ingest.landing.cells import CellJudge
 from danvan.ingest.landing.files import (
     FileResult,
+    Receipts,
     display_name,
     land_file,
     record_rejected,
@@ -70,10 +71,11 @@ def land_batch(url: str, paths: list[Path], seeds_dir: Path) -> list[FileResult]
     results = []
     # Autocommit: each file's own transaction block is the only transaction.
     with connect(url, autocommit=True) as conn:
+        receipts = Receipts(conn, paths)
         for path in paths:
             try:
                 with _cyclic_collector_paused():
-                    results.append(land_file(conn, path, judged))
+                    results.append(land_file(conn, path, judged, receipts))
             except (psycopg.errors.DataError, psycopg.errors.IntegrityError) as error:
                 results.append(_reject_refused(conn, path, error))
             except psycopg.Error:

@@ -79,6 +79,7 @@ MODEL_STATUSES = _by_spelling(
 )
 ORGANIZATION_SEPARATORS = re.compile(r"[;|,\n]+")
 HEADER_CELLS_CACHED = 100_000
+IDENTITIES_CACHED = 10_000  # a full cache starts over: memory stays flat however large the file
 E = TypeVar("E")
 # Header cells in the order their problems are reported.
 # Whole-number cells (households, members) count people: never negative, never more
@@ -204,6 +205,8 @@ class CellJudge:
         cached = self._identities.get(cells)
         if cached is None:
             cached = self._build_identity(row)
+            if len(self._identities) >= IDENTITIES_CACHED:
+                self._identities.clear()
             self._identities[cells] = cached
         if isinstance(cached, Invalid):
             return Invalid(
@@ -227,9 +230,13 @@ class CellJudge:
 
     def _build_identity(self, row: SheetRow) -> SubmissionIdentity | Invalid[Problem]:
         problems: list[Problem] = []
-        values = []
+        values: list[Any] = []
+        known, cell_of = self._header_cells, row.cells.get
         for name in IDENTITY_READ_ORDER:
-            value = self._header_cell(name, row.cells.get(name))
+            cell = cell_of(name)
+            value: Any = known.get((name, cell), _UNREAD)
+            if value is _UNREAD:
+                value = self._header_cell(name, cell)
             if value.__class__ is CellError:
                 problems.append(_problem(row, name, value))
                 value = None

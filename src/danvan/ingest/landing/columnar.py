@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Iterator
 from functools import reduce
+from typing import cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -160,13 +161,13 @@ def _submissions(
     texts: list[tuple[str | None, ...]] = []
     problems: dict[int, Invalid[Problem]] = {}
     for index, (first, key) in enumerate(zip(firsts.to_pylist(), keys, strict=True)):
-        found = landing.submission(first_number + first, key)
-        if isinstance(found, Invalid):
+        identity = landing.submission(first_number + first, key)
+        if identity.__class__ is Invalid:
             identities.append(None)
             texts.append((None,) * len(IDENTITY))
-            problems[index] = found
+            problems[index] = cast(Invalid[Problem], identity)
         else:
-            identity = found[0]
+            identity = cast(SubmissionIdentity, identity)
             identities.append(identity)
             texts.append(
                 (

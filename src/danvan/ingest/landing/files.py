@@ -37,6 +37,7 @@ from danvan.text_legacy import LegacyReading
 
 # PostgreSQL's name for raw.files' unique content_sha256.
 FILES_CONTENT_KEY = "files_content_sha256_key"
+RECEIPT_MAX_BYTES = 1 << 20  # a larger file is hashed once, as it lands
 
 
 @dataclass
@@ -78,8 +79,46 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def land_file(conn: psycopg.Connection, path: Path, judgements: Judgements) -> FileResult:
-    """Land one file in its own transaction (``conn`` is in autocommit mode)."""
+class Receipts:
+    """What ``raw.files`` holds of a batch's small files, asked in one query when the batch
+    begins instead of once per file (a round trip each). Each answer is used once, for the
+    content it was asked for; a content met again, changed since, or of a large file (not
+    hashed twice) is asked when its file lands."""
+
+    def __init__(self, conn: psycopg.Connection, paths: list[Path]) -> None:
+        digests = set()
+        for path in paths:
+            try:
+                if path.stat().st_size < RECEIPT_MAX_BYTES:
+                    digests.add(sha256_of(path))
+            except OSError:
+                continue  # landing reports it
+        self._unasked = digests
+        self._found: dict[str, tuple[str, str | None, str | None]] = {}
+        if digests:
+            rows = conn.execute(
+                """select content_sha256, status, reason_en, reason_vi from raw.files
+                   where content_sha256 = any(%s)""",
+                [list(digests)],
+            ).fetchall()
+            self._found = {digest: (status, en, vi) for digest, status, en, vi in rows}
+
+    def received(
+        self, conn: psycopg.Connection, name: str, content_sha256: str
+    ) -> FileResult | None:
+        """As ``already_received``."""
+        if content_sha256 not in self._unasked:
+            return already_received(conn, name, content_sha256)
+        self._unasked.discard(content_sha256)
+        found = self._found.get(content_sha256)
+        return None if found is None else _skipped(name, *found)
+
+
+def land_file(
+    conn: psycopg.Connection, path: Path, judgements: Judgements, receipts: Receipts | None = None
+) -> FileResult:
+    """Land one file in its own transaction (``conn`` is in autocommit mode); ``receipts``:
+    what was received before of its batch."""
     name = display_name(path)
     try:
         content_sha256 = sha256_of(path)
@@ -90,7 +129,10 @@ def land_file(conn: psycopg.Connection, path: Path, judgements: Judgements) -> F
             reason=f"[unreadable] the file cannot be read: {error.strerror}",
             reason_vi=f"không đọc được tệp: {error.strerror}",
         )
-    seen = already_received(conn, name, content_sha256)
+    if receipts is None:
+        seen = already_received(conn, name, content_sha256)
+    else:
+        seen = receipts.received(conn, name, content_sha256)
     if seen:
         return seen
     size = path.stat().st_size
@@ -116,9 +158,10 @@ def already_received(conn: psycopg.Connection, name: str, content_sha256: str) -
         "select status, reason_en, reason_vi from raw.files where content_sha256 = %s",
         [content_sha256],
     ).fetchone()
-    if seen is None:
-        return None
-    status, reason_en, reason_vi = seen
+    return None if seen is None else _skipped(name, *seen)
+
+
+def _skipped(name: str, status: str, reason_en: str | None, reason_vi: str | None) -> FileResult:
     if status == "rejected":
         return FileResult(name, "skipped", reason=reason_en, reason_vi=reason_vi)
     return FileResult(name, "skipped")
@@ -185,8 +228,11 @@ def _land(
             loaded += landed.loaded
             logs.append(landed.problems)
             converted.update(landed.converted)
-            for key, first in landed.identities.items():
-                identities.setdefault(key, first)
+            if identities:
+                for key, first in landed.identities.items():
+                    identities.setdefault(key, first)
+            else:  # a CSV export's one table: its reports, not a copy (a bulk one has many)
+                identities = landed.identities
         lines = (
             f"{file_id}\t{copy_field(sheet)}\t{row_number}\t{judgements.submission_text(identity)}"
             for identity, sheet, row_number in identities.values()

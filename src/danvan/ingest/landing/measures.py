@@ -31,6 +31,7 @@ CANONICAL_UNIT_COLUMNS = {
 }
 COUNT_DIMENSION = "count"
 OCCASION = "occasion"  # lượt, buổi, cuộc: one of whatever an activity counts
+SENT_CACHED = 100_000
 
 
 class MeasureError(ValueError):
@@ -70,6 +71,9 @@ class Measures:
         self.catalogue = catalogue
         self.units = units
         self._rules: dict[tuple[str, str], MeasureRule] = {}
+        # (type, value, unit text) -> as sent; a full cache starts over
+        self._sent: dict[tuple[type, object, str | None], tuple[Decimal, str | None, str | None]]
+        self._sent = {}
 
     def rule(self, list_name: str, code: str) -> MeasureRule:
         found = self._rules.get((list_name, code))
@@ -104,7 +108,15 @@ class Measures:
         """The figure in the entry's canonical unit, or MeasureError / ValueParseError.
         ``text``: the cell as text; ``unit_text``: the unit column, if the table has one."""
         rule = self.rule(list_name, code)
-        sent, unit_sent, qualifier = self._as_sent(value, text, unit_text)
+        # A number and its unit recur under many entries: read each pair once.
+        key = (value.__class__, value, unit_text)
+        found = self._sent.get(key)
+        if found is None:
+            found = self._as_sent(value, text, unit_text)
+            if len(self._sent) >= SENT_CACHED:
+                self._sent.clear()
+            self._sent[key] = found
+        sent, unit_sent, qualifier = found
         canonical = self.units.units[rule.canonical_unit]
         if unit_sent is None:
             converted = sent

@@ -49,6 +49,7 @@ SUBMISSION_COLUMNS = (
     "notes",
 )
 CACHE_ENTRIES = 200_000  # per output; a full cache starts over
+_UNJUDGED = object()
 
 
 Values = tuple[Any, ...]  # typed values, one per raw column of an output
@@ -318,6 +319,7 @@ class Judgements:
         # (section, output) -> its COPY texts, their invalid inputs, its value texts
         self._caches: dict[tuple[str, int], OutputCaches] = {}
         self._part_texts: dict[Hashable, str] = {}  # by unit as matched, by period code
+        self._cells: dict[Hashable, Any] = {}  # (column, type, cell) -> typed value or CellError
 
     def identity_text(self, identity: SubmissionIdentity) -> str:
         """The COPY text of the identity columns every raw row carries."""
@@ -349,6 +351,20 @@ class Judgements:
             )
         )
 
+    def cell(self, column: Column, cell: Cell) -> Any:
+        """The typed value of a cell, or its CellError: judged once per column and value
+        (an indicator's code or a unit recurs on row after row, within outputs and across
+        them). Values are told apart by type too: 1, 1.0 and True are judged apart."""
+        key = (id(column), cell.__class__, cell)  # the format's columns live as long as we do
+        value = self._cells.get(key, _UNJUDGED)
+        if value is _UNJUDGED:
+            try:
+                value = self.cells.cell(column, cell)
+            except CellError as error:
+                value = error.with_traceback(None)  # kept: its frames need not be
+            _remember(self._cells, key, value)
+        return value
+
     def outputs(self, table: Table) -> list[BoundOutput]:
         """The outputs of the table's section, bound to its columns, with their judgements."""
         positions = {name: p for p, name in enumerate(table.columns) if name}
@@ -372,10 +388,10 @@ class Judgements:
     def values(self, output: Output, columns: tuple[Column, ...], key: Hashable) -> Judgement:
         """The typed values of an output for one input, or the errors found in the input."""
         if output.build is None:  # one format column, as sent
-            try:
-                return (self.cells.cell(columns[0], cast(Cell, key)),)
-            except CellError as error:
-                return Invalid((error.at(columns[0].name),))
+            value = self.cell(columns[0], cast(Cell, key))
+            if value.__class__ is CellError:
+                return Invalid((cast(CellError, value).at(columns[0].name),))
+            return (value,)
         identity = None
         if output.uses_identity:
             identity, key = cast(tuple[SubmissionIdentity, Hashable], key)
@@ -384,12 +400,13 @@ class Judgements:
         errors: list[CellError] = []
         invalid = False
         for column, cell in zip(columns, cells, strict=True):
-            try:
-                values[column.name] = self.cells.cell(column, cell)
-            except CellError as error:
+            value = self.cell(column, cell)
+            if value.__class__ is CellError:
                 if column.name not in output.borrowed:
-                    errors.append(error.at(column.name))
+                    errors.append(cast(CellError, value).at(column.name))
                 invalid = True
+            else:
+                values[column.name] = value
         if invalid:  # the row is quarantined; its borrowed input's error is reported once
             return Invalid(tuple(errors))
         try:

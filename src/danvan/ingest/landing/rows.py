@@ -15,7 +15,7 @@ from typing import Any, cast
 from danvan.ingest.landing.cells import CellError, Invalid, Problem, SubmissionIdentity
 from danvan.ingest.landing.copy_text import CHUNK_ROWS, copy_field
 from danvan.ingest.landing.outputs import BoundOutput
-from danvan.ingest.landing.table import Named, TableLanding
+from danvan.ingest.landing.table import TableLanding
 from danvan.ingest.readers.contents import is_blank
 
 Cells = Sequence[Any]  # a row's cells, by position
@@ -89,20 +89,24 @@ def _chunk_submissions(
     if header is not None:
         return [header] * size, [landing.judgements.identity_text(header)] * size
     keys = list(map(landing.identity_cells, cells))
-    found: list[Named | Invalid[Problem] | tuple[None, str] | None]
+    found: list[SubmissionIdentity | Invalid[Problem] | None]
     found = list(map(landing.submissions.get, keys))
     if None in found:
         for index, submission in enumerate(found):
             if submission is None:
                 found[index] = landing.submission(numbers[index], keys[index])
-    invalid = landing.invalid_submissions
-    if invalid and not invalid.isdisjoint(keys):
+    texts: list[str | None] = list(map(landing.identity_texts.get, keys))
+    if None in texts:
         for index, submission in enumerate(found):
-            if isinstance(submission, Invalid):
-                rejected[index] = list(submission.errors)
-                found[index] = (None, "")
-    named = cast(list[tuple[SubmissionIdentity | None, str]], found)  # each row names one now
-    return [submission[0] for submission in named], [submission[1] for submission in named]
+            if submission.__class__ is Invalid:
+                rejected[index] = list(cast(Invalid[Problem], submission).errors)
+                found[index], texts[index] = None, ""
+            elif texts[index] is None:
+                identity = cast(SubmissionIdentity, submission)
+                texts[index] = landing.identity_texts.get(keys[index]) or landing.identity_text(
+                    keys[index], identity
+                )
+    return cast(list[SubmissionIdentity | None], found), cast(list[str], texts)
 
 
 def _placed(landing: TableLanding, number: int, row: Cells) -> list[Any]:

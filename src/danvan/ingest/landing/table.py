@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from danvan.ingest.format import SUBMISSION
 from danvan.ingest.landing.cells import (
+    IDENTITIES_CACHED,
     CellError,
     Invalid,
     Problem,
@@ -27,9 +28,6 @@ from danvan.ingest.landing.outputs import BoundOutput, Judgements
 from danvan.ingest.landing.problem_log import ProblemLog
 from danvan.ingest.readers.contents import Cell, SheetRow, StrayCell, Table, excerpt, is_blank
 from danvan.text_legacy import LegacyReading
-
-# A submission named by a row, with its identity's COPY text.
-Named = tuple[SubmissionIdentity, str]
 
 
 class TableLanding:
@@ -56,9 +54,10 @@ class TableLanding:
         self.converted: dict[str, LegacyReading] = {}
         # Each submission named by the rows, with where it is first met.
         self.identities: dict[tuple[object, ...], tuple[SubmissionIdentity, str, int]] = {}
-        # Identity cells of CSV rows -> the submission they name, or its problems.
-        self.submissions: dict[Hashable, Named | Invalid[Problem]] = {}
-        self.invalid_submissions: set[Hashable] = set()  # keys of Invalid submissions
+        # Identity cells of CSV rows -> the submission they name, or its problems; and
+        # the COPY text of its identity (the row path's). Caches: a full one starts over.
+        self.submissions: dict[Hashable, SubmissionIdentity | Invalid[Problem]] = {}
+        self.identity_texts: dict[Hashable, str] = {}
         positions = [p for p, name in enumerate(table.columns) if name in SUBMISSION.column_names]
         self.identity_positions = positions
         self._identity_names = [
@@ -70,7 +69,7 @@ class TableLanding:
             else lambda values: tuple(values[p] for p in positions)
         )
 
-    def submission(self, number: int, key: Hashable) -> Named | Invalid[Problem]:
+    def submission(self, number: int, key: Hashable) -> SubmissionIdentity | Invalid[Problem]:
         """The submission named by a row's identity cells ``key``, or its problems;
         ``number``: the row where they are met."""
         found = self.submissions.get(key)
@@ -78,19 +77,24 @@ class TableLanding:
             return found
         cells = dict(zip(self._identity_names, cast(tuple[Cell, ...], key), strict=True))
         self.converted.update(legacy_conversions(cells.values()))
-        identity = self.judgements.cells.identity(
+        found = self.judgements.cells.identity(
             SheetRow(SUBMISSION.name, self.table.sheet, number, cells)
         )
-        if isinstance(identity, Invalid):
-            found = identity
-        else:
+        if found.__class__ is not Invalid:
+            identity = cast(SubmissionIdentity, found)
             first = self.identities.setdefault(identity.key, (identity, self.table.sheet, number))
-            conflict = _conflict(first, identity, cells)
-            found = conflict or (first[0], self.judgements.identity_text(identity))
+            found = first[0] if first[0] is identity else _conflict(first, identity, cells)
+        if len(self.submissions) >= IDENTITIES_CACHED:
+            self.submissions.clear()
         self.submissions[key] = found
-        if isinstance(found, Invalid):
-            self.invalid_submissions.add(key)
         return found
+
+    def identity_text(self, key: Hashable, identity: SubmissionIdentity) -> str:
+        """The COPY text of the identity columns of the submission named by ``key``."""
+        if len(self.identity_texts) >= IDENTITIES_CACHED:
+            self.identity_texts.clear()
+        text = self.identity_texts[key] = self.judgements.identity_text(identity)
+        return text
 
     def note_conversions(self, output: BoundOutput, keys: Collection[Hashable]) -> None:
         """Remember the text read back from a legacy font among an output's inputs ``keys``."""
@@ -137,11 +141,12 @@ SUBMISSION_DETAILS = {
 
 def _conflict(
     first: tuple[SubmissionIdentity, str, int], identity: SubmissionIdentity, cells: dict[str, Any]
-) -> Invalid[Problem] | None:
-    """Why rows naming one report (unit, period, date sent) cannot describe it differently."""
+) -> SubmissionIdentity | Invalid[Problem]:
+    """The report first met, or why rows naming one report (unit, period, date sent) cannot
+    describe it differently."""
     earlier, sheet, number = first
     if earlier == identity:
-        return None
+        return earlier
     for field_name, column in SUBMISSION_DETAILS.items():
         was, now = getattr(earlier, field_name), getattr(identity, field_name)
         if was != now:
@@ -164,4 +169,4 @@ def _conflict(
                     ),
                 )
             )
-    return None
+    return earlier
