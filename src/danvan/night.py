@@ -31,7 +31,13 @@ from danvan.transform import (
     project_fingerprint,
     run_dbt,
 )
-from danvan.warehouse.db import analyze_changed, connect
+from danvan.warehouse.db import (
+    BATCH_SETTINGS,
+    LARGE_BATCH,
+    analyze_changed,
+    connect,
+    plan_as_batch,
+)
 
 # The schema each layer a rule names is checked in: marts before they are published.
 CHECKED_SCHEMAS = {
@@ -45,10 +51,6 @@ CHECKED_SCHEMAS = {
 }
 BUILD_CHECKS = (Severity.REJECT_ROW, Severity.BLOCK_PUBLICATION, Severity.WARN)
 FULL_BUILD = ["build", "--exclude", "resource_type:seed", "staging", "--full-refresh"]
-# A full build transforms whole tables: by hash joins. The planner underestimates joins on
-# the four-column submission key (its columns are correlated) and its nested loops would
-# scan a province export's rows once per submission in it.
-WHOLE_TABLE_SETTINGS = ("enable_nestloop=off",)
 Log = Callable[[str], None]
 
 
@@ -109,7 +111,7 @@ def build(
             FULL_BUILD,
             run_dir / "build",
             on_line=log,
-            session_settings=WHOLE_TABLE_SETTINGS,
+            session_settings=BATCH_SETTINGS,  # a full build transforms whole tables
         )
     return run_dbt(settings, target, ["build", *DATA_SELECTION], run_dir / "build", on_line=log)
 
@@ -118,10 +120,17 @@ def check(settings: Settings, url: str, run_id: uuid.UUID, gate: GateReport) -> 
     """The landing contract, systemic checks and warnings, on what this night rebuilt."""
     suites = load_suites(settings.expectations_dir)
     with connect(url, autocommit=True) as conn:
+        if _units_rebuilt(conn) >= LARGE_BATCH:
+            plan_as_batch(conn)
         outcomes = run_suites(
             conn, suites, rule_scope(settings, conn, run_id), severities=BUILD_CHECKS
         )
     return ValidationReport(run_id, [*gate.outcomes, *outcomes])
+
+
+def _units_rebuilt(conn: psycopg.Connection) -> int:
+    row = conn.execute("select count(*) from audit.build_units").fetchone()
+    return int(row[0]) if row else 0
 
 
 def publish_build(

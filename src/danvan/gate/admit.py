@@ -26,11 +26,11 @@ from danvan.gate.states import Reason, State, SubmissionKey, register_landed, tr
 from danvan.ingest.format import SECTIONS_BY_NAME, SUBMISSION
 from danvan.quality.engine import Outcome, RunScope, batch_query, json_safe, rule_query
 from danvan.quality.suites import Rule, Severity, Suite
+from danvan.warehouse.db import LARGE_BATCH, plan_as_batch
 
 GATE_ACTOR = "nightly gate"
 # How many cells each rule names per held submission (all its submissions are held).
 FINDINGS_PER_SUBMISSION = 50
-LARGE_RUN = 1_000  # submissions checked in one night: hash joins pay
 CONFLICT_RULE = "one file per report section and date"
 
 
@@ -87,11 +87,8 @@ def admit(
         # the hold rules join this run's submissions: plan them on its real size (a
         # national export's rules run in hours on a nested loop planned for a few rows)
         conn.execute("analyze audit.run_submissions")
-        if report.evaluated >= LARGE_RUN:
-            # Joins on the four-column submission key are underestimated whatever the
-            # statistics: the planner's nested loops then scan a province export's rows
-            # once per submission in it. A large run is checked by hash joins.
-            conn.execute("set local enable_nestloop = off")
+        if report.evaluated >= LARGE_BATCH:
+            plan_as_batch(conn, transaction_only=True)
         findings = _conflicts(conn, run_id)
         for suite in suites:
             for rule in suite.rules:

@@ -53,6 +53,27 @@ def analyze_changed(conn: psycopg.Connection, tables: tuple[str, ...] = PIPELINE
 BOOTSTRAP_SCRIPTS = ("sql/bootstrap.sql", "sql/submissions.sql")
 
 
+# Rows of one file's submission are joined on its four-column key (file, unit, period,
+# date sent). Its columns are correlated, so the planner expects a handful of rows from
+# such a join, picks nested loops, and scans a province export's rows once per submission
+# in it. Checks and builds over many submissions are planned by hash joins instead.
+BATCH_SETTINGS = ("enable_nestloop=off",)
+LARGE_BATCH = 1_000  # submissions (or units) from which a night's checks run as batches
+
+
+def plan_as_batch(conn: psycopg.Connection, *, transaction_only: bool = False) -> None:
+    """Plan the session's (or the transaction's) queries by ``BATCH_SETTINGS``."""
+    for setting in BATCH_SETTINGS:
+        name, value = setting.split("=")
+        conn.execute(
+            sql.SQL("set {} {} = {}").format(
+                sql.SQL("local" if transaction_only else "session"),
+                sql.Identifier(name),
+                sql.Literal(value),
+            )
+        )
+
+
 def bootstrap(url: str) -> None:
     """Create the raw, audit and dq schemas and tables if missing."""
     package = files("danvan.warehouse")
