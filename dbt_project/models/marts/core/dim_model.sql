@@ -2,7 +2,9 @@
 -- only named by indicator or contribution rows, or as a parent — an inferred
 -- row (is_inferred) so that every fact finds its model. The area columns place
 -- it on both maps: its host commune when known, else the unit reporting it.
-{{ config(indexes=filter_indexes(['reporting_unit_key', 'model_code', 'province_code_2025_01', 'province_code_2025_07'])) }}
+{{ config(indexes=filter_indexes([
+    'reporting_unit_key', 'model_code', 'province_code_2025_01', 'province_code_2025_07'
+])) }}
 with models as (
     select
         model_key,

@@ -2,7 +2,9 @@
 -- period: units expected to report (see fct_expected_submissions for the
 -- rule), how many did, on time, late, or not at all. Rebuilt province by province.
 -- depends_on: {{ ref('stg_pipeline__build_provinces') }}
-{{ config(sliced_by('province', indexes=filter_indexes(['period_code', 'province_code_2025_01', 'province_code_2025_07']))) }}
+{{ config(sliced_by('province', indexes=filter_indexes([
+    'period_code', 'province_code_2025_01', 'province_code_2025_07'
+]))) }}
 {% set grain = [
     'province_code_2025_01', 'province_code_2025_07', 'reporting_unit_level',
     'period_code', 'period_kind', 'period_start', 'period_end'
