@@ -33,6 +33,8 @@ pytestmark = [pytest.mark.database, pytest.mark.e2e, pytest.mark.external]
 ROOT = Path(__file__).resolve().parents[2]
 MARTS_DIR = ROOT / "dbt_project" / "models" / "marts"
 D = Decimal
+# The publication report's queries sum the whole country: they read their marts whole.
+WHOLE_COUNTRY_QUERIES = "report-"
 # Agencies reporting on today's map have no province on the old one.
 AGENCIES_ON_TODAYS_MAP = {"48-SVHTTDL", "92-BCHQS", "92-CA"}
 
@@ -562,7 +564,8 @@ def test_guide_queries_reach_their_rows_through_indexes(warehouse):
         scans = {
             query_id: found
             for query_id, query in guide_queries().items()
-            if (found := sequential_scans(conn, query))
+            if not query_id.startswith(WHOLE_COUNTRY_QUERIES)
+            and (found := sequential_scans(conn, query))
         }
     # THEN none reads a mart whole: the marts have indexes on what the guide filters by
     assert scans == {}
