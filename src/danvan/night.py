@@ -104,16 +104,15 @@ def plan(url: str, run_id: uuid.UUID, full_build: bool) -> BuildScope:
 def build(
     settings: Settings, target: DatabaseTarget, run_dir: Path, full_build: bool, log: Log = print
 ) -> DbtResult | None:
-    if full_build:
-        return run_dbt(
-            settings,
-            target,
-            FULL_BUILD,
-            run_dir / "build",
-            on_line=log,
-            session_settings=BATCH_SETTINGS,  # a full build transforms whole tables
-        )
-    return run_dbt(settings, target, ["build", *DATA_SELECTION], run_dir / "build", on_line=log)
+    arguments = FULL_BUILD if full_build else ["build", *DATA_SELECTION]
+    return run_dbt(
+        settings,
+        target,
+        arguments,
+        run_dir / "build",
+        on_line=log,
+        session_settings=BATCH_SETTINGS if full_build else (),  # whole tables: a batch
+    )
 
 
 def check(settings: Settings, url: str, run_id: uuid.UUID, gate: GateReport) -> ValidationReport:
