@@ -26,10 +26,16 @@ from danvan.state import exclusive_lock, write_private
 # A first start creates Prefect's database; on a loaded 2-core machine that takes a while.
 STARTUP_TIMEOUT_SECONDS = 300
 STOP_TIMEOUT_SECONDS = 30
+# A server that dies while starting on a loaded machine is started once more.
+START_ATTEMPTS = 2
 
 
 class PrefectServerError(RuntimeError):
     pass
+
+
+class PrefectServerExited(PrefectServerError):
+    """The server's process ended before its API answered."""
 
 
 @dataclass(frozen=True)
@@ -81,9 +87,16 @@ class PrefectServer:
             state = self._state()
             if state is not None and _is_server(state["pid"]):
                 return self._wait_healthy(state["pid"], state["port"], timeout_seconds)
-            process = self._spawn()
-            write_private(self.state_file, json.dumps({"pid": process.pid, "port": self.port}))
-            return self._wait_healthy(process.pid, self.port, timeout_seconds)
+            attempts_left = START_ATTEMPTS
+            while True:
+                process = self._spawn()
+                write_private(self.state_file, json.dumps({"pid": process.pid, "port": self.port}))
+                try:
+                    return self._wait_healthy(process.pid, self.port, timeout_seconds)
+                except PrefectServerExited:
+                    attempts_left -= 1
+                    if not attempts_left:
+                        raise
 
     def stop(self) -> PrefectServerStatus:
         """Stop the server and everything it started (its whole process group)."""
@@ -130,7 +143,7 @@ class PrefectServer:
         while not _healthy(port):
             if not _is_server(pid):
                 self.state_file.unlink(missing_ok=True)
-                raise PrefectServerError(
+                raise PrefectServerExited(
                     f"the Prefect server exited while starting; its log {self.log_file}:\n"
                     f"{self._log_tail()}"
                 )
