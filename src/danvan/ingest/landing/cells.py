@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from danvan.ingest.format import SUBMISSION, Column, Kind
+from danvan.ingest.landing.bounded import remember
 from danvan.ingest.landing.measures import Measured, MeasureError, Measures
 from danvan.ingest.landing.report_dates import report_date_errors
 from danvan.ingest.readers.contents import (
@@ -79,7 +80,7 @@ MODEL_STATUSES = _by_spelling(
 )
 ORGANIZATION_SEPARATORS = re.compile(r"[;|,\n]+")
 HEADER_CELLS_CACHED = 100_000
-IDENTITIES_CACHED = 10_000  # a full cache starts over: memory stays flat however large the file
+IDENTITIES_CACHED = 10_000
 E = TypeVar("E")
 # Header cells in the order their problems are reported.
 # Whole-number cells (households, members) count people: never negative, never more
@@ -205,9 +206,7 @@ class CellJudge:
         cached = self._identities.get(cells)
         if cached is None:
             cached = self._build_identity(row)
-            if len(self._identities) >= IDENTITIES_CACHED:
-                self._identities.clear()
-            self._identities[cells] = cached
+            remember(self._identities, cells, cached, IDENTITIES_CACHED)
         if isinstance(cached, Invalid):
             return Invalid(
                 tuple(replace(p, sheet=row.sheet, row_number=row.row_number) for p in cached.errors)
@@ -223,9 +222,7 @@ class CellJudge:
                 value = self.cell(SUBMISSION.column(name), cell)
             except CellError as error:
                 value = error
-            if len(self._header_cells) >= HEADER_CELLS_CACHED:
-                self._header_cells.clear()
-            self._header_cells[key] = value
+            remember(self._header_cells, key, value, HEADER_CELLS_CACHED)
         return value
 
     def _build_identity(self, row: SheetRow) -> SubmissionIdentity | Invalid[Problem]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from danvan.ingest.landing.bounded import remember
 from danvan.ingest.values.errors import ValueParseError
 from danvan.ingest.values.numbers import tidy
 from danvan.ingest.values.units import UnitCatalogue
@@ -71,7 +72,7 @@ class Measures:
         self.catalogue = catalogue
         self.units = units
         self._rules: dict[tuple[str, str], MeasureRule] = {}
-        # (type, value, unit text) -> as sent; a full cache starts over
+        # (type, value, unit text) -> as sent
         self._sent: dict[tuple[type, object, str | None], tuple[Decimal, str | None, str | None]]
         self._sent = {}
 
@@ -113,9 +114,7 @@ class Measures:
         found = self._sent.get(key)
         if found is None:
             found = self._as_sent(value, text, unit_text)
-            if len(self._sent) >= SENT_CACHED:
-                self._sent.clear()
-            self._sent[key] = found
+            remember(self._sent, key, found, SENT_CACHED)
         sent, unit_sent, qualifier = found
         canonical = self.units.units[rule.canonical_unit]
         if unit_sent is None:

@@ -19,6 +19,7 @@ from operator import itemgetter
 from typing import Any, cast
 
 from danvan.ingest.format import ACTIVITIES, CONTRIBUTIONS, INDICATORS, MODELS, Column
+from danvan.ingest.landing.bounded import remember
 from danvan.ingest.landing.cells import (
     RECOGNITION_LEVELS,
     CellError,
@@ -294,12 +295,9 @@ def _remember(
     judgement: object,
     invalid: set[Hashable] | None = None,
 ) -> None:
-    """Keep a judgement; a full cache starts over."""
-    if len(cache) >= CACHE_ENTRIES:
-        cache.clear()
-        if invalid is not None:
-            invalid.clear()
-    cache[key] = judgement
+    """Keep a judgement; a full cache starts over, with its invalid inputs."""
+    if remember(cache, key, judgement, CACHE_ENTRIES) and invalid is not None:
+        invalid.clear()
 
 
 OutputCaches = tuple[

@@ -13,6 +13,7 @@ from operator import itemgetter
 from typing import Any, cast
 
 from danvan.ingest.format import SUBMISSION
+from danvan.ingest.landing.bounded import remember
 from danvan.ingest.landing.cells import (
     IDENTITIES_CACHED,
     CellError,
@@ -84,16 +85,13 @@ class TableLanding:
             identity = cast(SubmissionIdentity, found)
             first = self.identities.setdefault(identity.key, (identity, self.table.sheet, number))
             found = first[0] if first[0] is identity else _conflict(first, identity, cells)
-        if len(self.submissions) >= IDENTITIES_CACHED:
-            self.submissions.clear()
-        self.submissions[key] = found
+        remember(self.submissions, key, found, IDENTITIES_CACHED)
         return found
 
     def identity_text(self, key: Hashable, identity: SubmissionIdentity) -> str:
         """The COPY text of the identity columns of the submission named by ``key``."""
-        if len(self.identity_texts) >= IDENTITIES_CACHED:
-            self.identity_texts.clear()
-        text = self.identity_texts[key] = self.judgements.identity_text(identity)
+        text = self.judgements.identity_text(identity)
+        remember(self.identity_texts, key, text, IDENTITIES_CACHED)
         return text
 
     def note_conversions(self, output: BoundOutput, keys: Collection[Hashable]) -> None:
