@@ -17,7 +17,7 @@ MEASURES = Measures(REFERENCE.catalogue, REFERENCE.units)
 
 def _measure(code: str, value: object, unit: str | None = None, list_name: str = "indicator"):
     text = value if isinstance(value, str) else str(value)
-    return MEASURES.measure(list_name, code, value, text, unit)
+    return MEASURES.canonical(MEASURES.rule(list_name, code), MEASURES.sent(value, text, unit))
 
 
 @pytest.mark.parametrize(

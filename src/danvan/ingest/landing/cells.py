@@ -21,7 +21,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from danvan.ingest.format import SUBMISSION, Column, Kind
 from danvan.ingest.landing.bounded import remember
-from danvan.ingest.landing.measures import Measured, MeasureError, Measures
+from danvan.ingest.landing.measures import Measured, MeasureError, MeasureRule, Measures, Sent
 from danvan.ingest.landing.report_dates import report_date_errors
 from danvan.ingest.readers.contents import (
     MAX_CELL_CHARS,
@@ -403,14 +403,19 @@ class CellJudge:
             )
         return int(number)
 
-    def measure(self, list_name: str, code: str, value: CellValue, unit: str | None) -> Measured:
-        """A figure of a catalogue entry in its canonical unit, as sent beside it."""
+    def sent_figure(self, value: CellValue, unit: str | None) -> Sent:
+        """A figure's number and unit as written; CellError if they cannot be read."""
         try:
-            return self.measures.measure(list_name, code, value, cell_text(value), unit)
+            return self.measures.sent(value, cell_text(value), unit)
         except ValueParseError as error:
             # An unknown unit in the unit column is that cell's mistake, not the value's.
             code = "unknown_unit" if unit is not None and error.text == unit else "invalid_value"
             raise CellError(code, str(error), error.message_vi) from error
+
+    def figure(self, rule: MeasureRule, sent: Sent) -> Measured:
+        """A figure of a catalogue entry in its canonical unit, as sent beside it."""
+        try:
+            return self.measures.canonical(rule, sent)
         except MeasureError as error:
             raise CellError(error.code, error.reason_en, error.reason_vi) from error
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from itertools import islice
 
 import psycopg
@@ -12,6 +13,7 @@ from psycopg.copy import QueuedLibpqWriter
 CHUNK_ROWS = 2000  # rows per COPY write
 QUEUED_COPY_BYTES = 64 * 1024
 
+_NUMBERS = (Decimal, int)  # exactly these classes: True is an int, written "t"
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -31,6 +33,8 @@ def value_text(value: object) -> str | None:
 
 def copy_field(value: object) -> str:
     """One value in PostgreSQL's COPY text format."""
+    if value.__class__ in _NUMBERS:
+        return str(value)  # digits never need an escape
     text = value_text(value)
     if text is None:
         return "\\N"

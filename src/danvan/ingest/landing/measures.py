@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from danvan.ingest.landing.bounded import remember
 from danvan.ingest.values.errors import ValueParseError
 from danvan.ingest.values.numbers import tidy
 from danvan.ingest.values.units import UnitCatalogue
@@ -32,7 +31,6 @@ CANONICAL_UNIT_COLUMNS = {
 }
 COUNT_DIMENSION = "count"
 OCCASION = "occasion"  # lượt, buổi, cuộc: one of whatever an activity counts
-SENT_CACHED = 100_000
 
 
 class MeasureError(ValueError):
@@ -43,6 +41,12 @@ class MeasureError(ValueError):
         self.code = code
         self.reason_en = reason_en
         self.reason_vi = reason_vi
+
+
+class Sent(NamedTuple):
+    value: Decimal  # as written, in the unit it was written in
+    unit: str | None  # the unit written (resolved to its code); None: none written
+    qualifier: str | None
 
 
 class Measured(NamedTuple):
@@ -59,6 +63,8 @@ class MeasureRule:
 
     entry: str
     canonical_unit: str
+    canonical_factor: Decimal  # the canonical unit's factor to its dimension's base unit
+    canonical_name_vi: str
     allowed_units: frozenset[str]
     minimum: Decimal | None
     maximum: Decimal | None
@@ -72,9 +78,6 @@ class Measures:
         self.catalogue = catalogue
         self.units = units
         self._rules: dict[tuple[str, str], MeasureRule] = {}
-        # (type, value, unit text) -> as sent
-        self._sent: dict[tuple[type, object, str | None], tuple[Decimal, str | None, str | None]]
-        self._sent = {}
 
     def rule(self, list_name: str, code: str) -> MeasureRule:
         found = self._rules.get((list_name, code))
@@ -97,64 +100,54 @@ class Measures:
         return MeasureRule(
             entry=code,
             canonical_unit=canonical.code,
+            canonical_factor=canonical.factor_to_canonical,
+            canonical_name_vi=canonical.name_vi,
             allowed_units=allowed,
             minimum=_bound(row.get("min_value")),
             maximum=_bound(row.get("max_value")),
             counted=canonical.dimension == COUNT_DIMENSION,
         )
 
-    def measure(
-        self, list_name: str, code: str, value: object, text: str, unit_text: str | None
-    ) -> Measured:
-        """The figure in the entry's canonical unit, or MeasureError / ValueParseError.
-        ``text``: the cell as text; ``unit_text``: the unit column, if the table has one."""
-        rule = self.rule(list_name, code)
-        # A number and its unit recur under many entries: read each pair once.
-        key = (value.__class__, value, unit_text)
-        found = self._sent.get(key)
-        if found is None:
-            found = self._as_sent(value, text, unit_text)
-            remember(self._sent, key, found, SENT_CACHED)
-        sent, unit_sent, qualifier = found
-        canonical = self.units.units[rule.canonical_unit]
-        if unit_sent is None:
-            converted = sent
-        elif unit_sent not in rule.allowed_units:
+    def canonical(self, rule: MeasureRule, sent: Sent) -> Measured:
+        """The figure as sent, in its entry's canonical unit; or MeasureError."""
+        if sent.unit is None:
+            converted = sent.value
+        elif sent.unit not in rule.allowed_units:
             raise MeasureError(
                 "unit_not_allowed",
-                f"'{_unit_name(self.units, unit_sent)}' is not a unit of {code}; use "
+                f"'{_unit_name(self.units, sent.unit)}' is not a unit of {rule.entry}; use "
                 f"{_units(self.units, rule.allowed_units)}",
-                f"đơn vị '{_unit_name(self.units, unit_sent)}' không dùng cho chỉ tiêu này; "
+                f"đơn vị '{_unit_name(self.units, sent.unit)}' không dùng cho chỉ tiêu này; "
                 f"hãy dùng {_units(self.units, rule.allowed_units)}",
             )
         else:
-            written = self.units.units[unit_sent]
-            converted = tidy(sent * written.factor_to_canonical / canonical.factor_to_canonical)
-        _check_bounds(rule, converted, canonical.name_vi)
-        return Measured(converted, rule.canonical_unit, qualifier, sent, unit_sent)
+            written = self.units.units[sent.unit]
+            converted = tidy(sent.value * written.factor_to_canonical / rule.canonical_factor)
+        _check_bounds(rule, converted)
+        return Measured(converted, rule.canonical_unit, sent.qualifier, sent.value, sent.unit)
 
-    def _as_sent(
-        self, value: object, text: str, unit_text: str | None
-    ) -> tuple[Decimal, str | None, str | None]:
-        """(number as written, its unit's code or None, qualifier): the unit is in the cell
-        (``916 m``) or its own column; a plain number has none."""
+    def sent(self, value: object, text: str, unit_text: str | None) -> Sent:
+        """The number as written, its unit's code (None: none written) and qualifier, or
+        ValueParseError. The unit is in the cell (``916 m``) or its own column (``unit_text``);
+        ``text``: the cell as text."""
         if unit_text is None:
             try:
                 number = self.units.parse_number(value)
-                return number.value, None, number.qualifier
+                return Sent(number.value, None, number.qualifier)
             except ValueParseError:
                 if not isinstance(value, str):
                     raise
         quantity = self.units.parse_quantity(text, unit_text)
         written = self.units.units[quantity.input_unit]
-        return (
+        return Sent(
             tidy(quantity.value / written.factor_to_canonical),
             quantity.input_unit,
             quantity.qualifier,
         )
 
 
-def _check_bounds(rule: MeasureRule, value: Decimal, unit_vi: str) -> None:
+def _check_bounds(rule: MeasureRule, value: Decimal) -> None:
+    unit_vi = rule.canonical_name_vi
     if rule.counted and value != value.to_integral_value():
         raise MeasureError(
             "not_whole",

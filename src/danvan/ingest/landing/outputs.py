@@ -29,6 +29,7 @@ from danvan.ingest.landing.cells import (
     legacy_conversions,
 )
 from danvan.ingest.landing.copy_text import copy_field, value_text
+from danvan.ingest.landing.measures import MeasureRule, Sent
 from danvan.ingest.readers.contents import Cell, Table
 from danvan.text import search_key
 from danvan.text_legacy import LegacyReading
@@ -51,6 +52,7 @@ SUBMISSION_COLUMNS = (
 )
 CACHE_ENTRIES = 200_000  # per output; a full cache starts over
 _UNJUDGED = object()
+_ENTRY_INVALID: Invalid[CellError] = Invalid(())
 
 
 Values = tuple[Any, ...]  # typed values, one per raw column of an output
@@ -65,10 +67,20 @@ class Output:
 
     inputs: tuple[str, ...]
     columns: tuple[str, ...]
-    build: Build | None = None  # None: the one input as it is typed
+    build: Build | None = None  # None: the one input as it is typed, unless a figure
     uses_identity: bool = False
-    # inputs another output already judges and reports (a figure's catalogue code)
-    borrowed: tuple[str, ...] = ()
+    figure: Figure | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An output measuring a figure of its catalogue entry (the row's indicator,
+    contribution type or activity): converted to the entry's unit and bounded; with units,
+    also the unit and what was sent. Its inputs are the entry's code (judged and reported
+    by another output), the value and maybe the unit."""
+
+    list_name: str
+    with_units: bool
 
 
 def _as_is(name: str, column: str | None = None) -> Output:
@@ -119,32 +131,6 @@ def _recognition_level(
     return (level,)
 
 
-def _measured(list_name: str, code_column: str, value_column: str, with_units: bool) -> Build:
-    """A figure of its catalogue entry (the row's indicator, contribution type or activity):
-    converted to the entry's unit, bounded, and with units: the unit and what was sent."""
-
-    def build(
-        cells: CellJudge, identity: SubmissionIdentity | None, values: dict[str, Any]
-    ) -> Values:
-        unit = values.get("unit")
-        try:
-            measured = cells.measure(list_name, values[code_column], values[value_column], unit)
-        except CellError as error:  # the cell the sender must correct
-            wrong_unit = error.code in ("unit_not_allowed", "unknown_unit") and unit is not None
-            raise error.at("unit" if wrong_unit else value_column) from error
-        if not with_units:
-            return measured.value, measured.qualifier
-        return (
-            measured.value,
-            measured.unit,
-            measured.qualifier,
-            measured.value_sent,
-            measured.unit_sent,
-        )
-
-    return build
-
-
 MODEL_REFERENCE = Output(
     ("model_code", "model_name"), ("model_code", "model_name", "model_name_key"), _model_reference
 )
@@ -172,8 +158,7 @@ SECTION_OUTPUTS: dict[str, tuple[Output, ...]] = {
         Output(
             ("indicator", "value", "unit"),
             ("value", "unit_code", "value_qualifier", "value_sent", "unit_code_sent"),
-            _measured("indicator", "indicator", "value", with_units=True),
-            borrowed=("indicator",),
+            figure=Figure("indicator", with_units=True),
         ),
     ),
     CONTRIBUTIONS.name: (
@@ -183,8 +168,7 @@ SECTION_OUTPUTS: dict[str, tuple[Output, ...]] = {
         Output(
             ("contribution_type", "amount", "unit"),
             ("amount", "unit_code", "amount_qualifier", "amount_sent", "unit_code_sent"),
-            _measured("contribution_type", "contribution_type", "amount", with_units=True),
-            borrowed=("contribution_type",),
+            figure=Figure("contribution_type", with_units=True),
         ),
     ),
     ACTIVITIES.name: (
@@ -192,8 +176,7 @@ SECTION_OUTPUTS: dict[str, tuple[Output, ...]] = {
         Output(
             ("activity", "value"),
             ("value", "value_qualifier"),
-            _measured("activity", "activity", "value", with_units=False),
-            borrowed=("activity",),
+            figure=Figure("activity", with_units=False),
         ),
     ),
 }
@@ -318,6 +301,9 @@ class Judgements:
         self._caches: dict[tuple[str, int], OutputCaches] = {}
         self._part_texts: dict[Hashable, str] = {}  # by unit as matched, by period code
         self._cells: dict[Hashable, Any] = {}  # (column, type, cell) -> typed value or CellError
+        # (value column, types, value and unit cells) -> the figure as written, or why not
+        self._sent: dict[Hashable, Invalid[CellError] | tuple[Sent | CellError, str | None]] = {}
+        self._rules: dict[Hashable, MeasureRule | None] = {}  # (code column, type, cell) -> rule
 
     def identity_text(self, identity: SubmissionIdentity) -> str:
         """The COPY text of the identity columns every raw row carries."""
@@ -385,6 +371,8 @@ class Judgements:
 
     def values(self, output: Output, columns: tuple[Column, ...], key: Hashable) -> Judgement:
         """The typed values of an output for one input, or the errors found in the input."""
+        if output.figure is not None:
+            return self._figure(output.figure, columns, cast(tuple[Cell, ...], key))
         if output.build is None:  # one format column, as sent
             value = self.cell(columns[0], cast(Cell, key))
             if value.__class__ is CellError:
@@ -396,18 +384,88 @@ class Judgements:
         cells = cast(tuple[Cell, ...], key) if len(columns) > 1 else (cast(Cell, key),)
         values: dict[str, Any] = {}
         errors: list[CellError] = []
-        invalid = False
         for column, cell in zip(columns, cells, strict=True):
             value = self.cell(column, cell)
             if value.__class__ is CellError:
-                if column.name not in output.borrowed:
-                    errors.append(cast(CellError, value).at(column.name))
-                invalid = True
+                errors.append(cast(CellError, value).at(column.name))
             else:
                 values[column.name] = value
-        if invalid:  # the row is quarantined; its borrowed input's error is reported once
+        if errors:
             return Invalid(tuple(errors))
         try:
             return output.build(self.cells, identity, values)
         except CellError as error:
             return Invalid((error if error.column else error.at(output.inputs[0]),))
+
+    def _figure(
+        self, figure: Figure, columns: tuple[Column, ...], key: tuple[Cell, ...]
+    ) -> Judgement:
+        """A figure judged from halves that recur on row after row: its number and unit as
+        written (read once per pair, under any entry) and its entry's rule (once per entry)."""
+        code_column, value_column = columns[0], columns[1]
+        value_cell = key[1]
+        sent_key: Hashable
+        if figure.with_units:
+            unit_cell = key[2]
+            sent_key = (id(value_column), value_cell.__class__, unit_cell.__class__)
+            sent_key += (value_cell, unit_cell)
+        else:
+            sent_key = (id(value_column), value_cell.__class__, value_cell)
+        sent = self._sent.get(sent_key)
+        if sent is None:
+            sent = self._sent_figure(value_column, columns[2:], key[1:])
+            remember(self._sent, sent_key, sent, CACHE_ENTRIES)
+        if sent.__class__ is Invalid:
+            return cast(Invalid[CellError], sent)
+        rule = self._rule(figure, code_column, key[0])
+        if rule is None:
+            return _ENTRY_INVALID  # the entry's own output reports its error
+        read, unit = cast(tuple[Sent | CellError, str | None], sent)
+        if read.__class__ is CellError:
+            error = cast(CellError, read)
+        else:
+            try:
+                measured = self.cells.figure(rule, cast(Sent, read))
+            except CellError as raised:
+                error = raised
+            else:
+                return measured if figure.with_units else (measured.value, measured.qualifier)
+        # the cell the sender must correct
+        wrong_unit = error.code in ("unit_not_allowed", "unknown_unit") and unit is not None
+        return Invalid((error.at("unit" if wrong_unit else value_column.name),))
+
+    def _rule(self, figure: Figure, code_column: Column, cell: Cell) -> MeasureRule | None:
+        """The rule of the entry a cell names; None when the cell names none."""
+        key = (id(code_column), cell.__class__, cell)
+        rule = self._rules.get(key, _UNJUDGED)
+        if rule is _UNJUDGED:
+            code = self.cell(code_column, cell)
+            rule = (
+                None
+                if code.__class__ is CellError
+                else self.cells.measures.rule(figure.list_name, code)
+            )
+            remember(self._rules, key, rule, CACHE_ENTRIES)
+        return cast(MeasureRule | None, rule)
+
+    def _sent_figure(
+        self, value_column: Column, unit_column: tuple[Column, ...], cells: tuple[Cell, ...]
+    ) -> Invalid[CellError] | tuple[Sent | CellError, str | None]:
+        """A figure's number and unit as written (or why they cannot be read), and the unit
+        cell; Invalid when a cell itself is."""
+        judged = [
+            self.cell(column, cell)
+            for column, cell in zip((value_column, *unit_column), cells, strict=True)
+        ]
+        errors = tuple(
+            cast(CellError, value).at(column.name)
+            for column, value in zip((value_column, *unit_column), judged, strict=True)
+            if value.__class__ is CellError
+        )
+        if errors:
+            return Invalid(errors)
+        value, unit = judged[0], judged[1] if unit_column else None
+        try:
+            return self.cells.sent_figure(value, unit), unit
+        except CellError as error:
+            return error.with_traceback(None), unit
