@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import psycopg
 import pytest
+from psycopg import sql
 
 from danvan.ingest.inbox import FEEDBACK_SUFFIX, RESULT_MARK
 
@@ -49,6 +50,29 @@ def test_samples_are_loaded_validated_and_published(first_run, module_warehouse)
             "order by started_at desc limit 1"
         ).fetchall()
     assert run == [("published", str(len(samples)))]
+
+
+def test_the_published_marts_have_statistics_for_the_first_queries(first_run, module_warehouse):
+    # GIVEN the samples published (fixture)
+    # WHEN an analyst queries a mart right after, before autovacuum has looked at it
+    with psycopg.connect(module_warehouse.database_url) as conn:
+        tables = conn.execute(
+            """select format('%I.%I', namespace.nspname, class.relname), class.reltuples
+               from pg_class as class
+               inner join pg_namespace as namespace on namespace.oid = class.relnamespace
+               where namespace.nspname in ('marts', 'marts_history') and class.relkind = 'r'"""
+        ).fetchall()
+        unanalysed = [
+            name
+            for name, estimated_rows in tables
+            if estimated_rows <= 0
+            and conn.execute(
+                sql.SQL("select exists (select from {})").format(sql.SQL(name))
+            ).fetchone()[0]
+        ]
+    # THEN the planner knows how many rows every published table holds
+    assert len(tables) > 20
+    assert unanalysed == []
 
 
 def test_the_revised_nine_month_report_wins(first_run, module_warehouse):
