@@ -149,14 +149,12 @@ def _publish_once(
     with conn.transaction():
         conn.execute(f"set local lock_timeout = '{LOCK_TIMEOUT}'")
         prepare_public_schema(conn)
-        for table in tables:
-            _ensure_table(conn, table)
-        for table in tables:
-            _ensure_foreign_keys(conn, table)
+        created = {table.name: _ensure_table(conn, table) for table in tables}
         publication_id = _next_publication(conn)
         inserted = deleted = 0
         for table in tables:
             added, removed = _apply(conn, table, publication_id, full_refresh)
+            _index_created(conn, table, created[table.name])
             inserted += added
             deleted += removed
             for schema in (PUBLIC_SCHEMA, HISTORY_SCHEMA):
@@ -191,6 +189,8 @@ def _publish_once(
             [publication_id],
         )
         _analyze_if_changed(conn, PUBLIC_SCHEMA, PUBLICATION_TABLE, 1)
+        for table in tables:  # after the rows: a new table's keys check them all at once
+            _ensure_foreign_keys(conn, table)
     return PublicationResult(publication_id, stamp[0], inserted, deleted, published)
 
 
@@ -261,32 +261,63 @@ def _columns(conn: psycopg.Connection, schema: str, table: str) -> list[tuple[st
     ]
 
 
-def _ensure_table(conn: psycopg.Connection, table: PublicTable) -> None:
+def _ensure_table(conn: psycopg.Connection, table: PublicTable) -> set[str]:
     """The public table and its history exist with the build's columns; a changed
-    definition (a new release of the dbt project) replaces the public table."""
+    definition (a new release of the dbt project) replaces the public table. The schemas
+    whose table it created: those get their indexes after their rows (``_index_created``)."""
     built = _columns(conn, BUILD_SCHEMA, table.name)
     if not built:
         raise RuntimeError(f"{BUILD_SCHEMA}.{table.name} was not built")
     public = _columns(conn, PUBLIC_SCHEMA, table.name)
-    source = sql.Identifier(BUILD_SCHEMA, table.name)
     target = sql.Identifier(PUBLIC_SCHEMA, table.name)
+    created = set()
     if public != built:
         if public:
             conn.execute(sql.SQL("drop table {} cascade").format(target))
         conn.execute(
             sql.SQL(
                 "create table {} (like {} including defaults including constraints "
-                "including indexes including comments)"
-            ).format(target, source)
+                "including comments)"
+            ).format(target, sql.Identifier(BUILD_SCHEMA, table.name))
         )
         _stable_constraint_names(conn, PUBLIC_SCHEMA, table.name)
         _copy_table_comment(conn, table.name, PUBLIC_SCHEMA)
         access.protect_table(
             conn, PUBLIC_SCHEMA, table.name, has_province=table.province_column is not None
         )
+        created.add(PUBLIC_SCHEMA)
     else:
         _add_missing_indexes(conn, table.name)
-    _ensure_history(conn, table, built)
+    if _ensure_history(conn, table, built):
+        created.add(HISTORY_SCHEMA)
+    return created
+
+
+def _index_created(conn: psycopg.Connection, table: PublicTable, created: set[str]) -> None:
+    """Keys and indexes of the tables this publication created, made once their rows are
+    in: sorting millions of rows once is faster than keeping indexes while inserting them.
+    No reader sees these tables before the commit."""
+    if PUBLIC_SCHEMA in created:
+        keys = conn.execute(
+            """select pg_get_constraintdef(oid) from pg_constraint
+               where conrelid = to_regclass(%s) and contype in ('p', 'u')
+               order by contype, conname""",
+            [f'"{BUILD_SCHEMA}"."{table.name}"'],
+        ).fetchall()
+        for (definition,) in keys:  # e.g. PRIMARY KEY (indicator_value_key)
+            conn.execute(
+                sql.SQL("alter table {} add " + definition).format(
+                    sql.Identifier(PUBLIC_SCHEMA, table.name)
+                )
+            )
+        _add_missing_indexes(conn, table.name)
+    if HISTORY_SCHEMA in created:
+        history = sql.Identifier(HISTORY_SCHEMA, table.name)
+        columns = ["published_until", "published_from"]
+        if table.slice is not None:
+            columns.append(table.slice.column)
+        for column in columns:
+            conn.execute(sql.SQL("create index on {} ({})").format(history, sql.Identifier(column)))
 
 
 def _plain_indexes(conn: psycopg.Connection, schema: str, table: str) -> set[tuple[str, ...]]:
@@ -320,39 +351,25 @@ def _add_missing_indexes(conn: psycopg.Connection, table: str) -> None:
 
 def _ensure_history(
     conn: psycopg.Connection, table: PublicTable, built: list[tuple[str, str]]
-) -> None:
+) -> bool:
+    """The history table exists with the build's columns; whether it was created."""
     history = sql.Identifier(HISTORY_SCHEMA, table.name)
     existing = dict(_columns(conn, HISTORY_SCHEMA, table.name))
-    publication = sql.Identifier(PUBLIC_SCHEMA, PUBLICATION_TABLE)
     if not existing:
         conn.execute(
             sql.SQL(
                 "create table {history} (like {source} including defaults including comments, "
-                "published_from bigint not null references {publication} deferrable initially "
-                "deferred, published_until bigint references {publication} deferrable "
-                "initially deferred)"
-            ).format(
-                history=history,
-                source=sql.Identifier(BUILD_SCHEMA, table.name),
-                publication=publication,
-            )
+                "published_from bigint not null, published_until bigint)"
+            ).format(history=history, source=sql.Identifier(BUILD_SCHEMA, table.name))
         )
         _stable_constraint_names(conn, HISTORY_SCHEMA, table.name)
-        for column in ("published_until", "published_from"):
-            conn.execute(sql.SQL("create index on {} ({})").format(history, sql.Identifier(column)))
-        if table.slice is not None:
-            conn.execute(
-                sql.SQL("create index on {} ({})").format(
-                    history, sql.Identifier(table.slice.column)
-                )
-            )
         for column, text in HISTORY_COMMENTS.items():
             _comment(conn, HISTORY_SCHEMA, table.name, column, text)
         _copy_table_comment(conn, table.name, HISTORY_SCHEMA)
         access.protect_table(
             conn, HISTORY_SCHEMA, table.name, has_province=table.province_column is not None
         )
-        return
+        return True
     for name, data_type in built:  # columns a new release added
         if name not in existing:
             conn.execute(
@@ -366,6 +383,7 @@ def _ensure_history(
                 history, sql.Identifier(name)
             )
         )
+    return False
 
 
 def _stable_constraint_names(conn: psycopg.Connection, schema: str, table: str) -> None:
@@ -409,28 +427,55 @@ def _comment(
 
 
 def _ensure_foreign_keys(conn: psycopg.Connection, table: PublicTable) -> None:
-    """Declared foreign keys, with stable names, checked when the publication commits."""
+    """Declared foreign keys, and the history's to its publications, with stable names,
+    checked when the publication commits. A key added to a table filled in this
+    publication checks its rows at once, in one query, rather than one by one at commit."""
     for key in table.foreign_keys:
-        name = f"{table.name}__{'__'.join(key.columns)}_fkey"
-        exists = conn.execute(
-            """select 1 from pg_constraint where conname = %s
-               and conrelid = to_regclass(%s)""",
-            [name, f'"{PUBLIC_SCHEMA}"."{table.name}"'],
-        ).fetchone()
-        if exists:
-            continue
-        conn.execute(
-            sql.SQL(
-                "alter table {} add constraint {} foreign key ({}) references {} ({}) "
-                "deferrable initially deferred"
-            ).format(
-                sql.Identifier(PUBLIC_SCHEMA, table.name),
-                sql.Identifier(name),
-                sql.SQL(", ").join(map(sql.Identifier, key.columns)),
-                sql.Identifier(PUBLIC_SCHEMA, key.table),
-                sql.SQL(", ").join(map(sql.Identifier, key.to_columns)),
-            )
+        _ensure_foreign_key(
+            conn,
+            (PUBLIC_SCHEMA, table.name),
+            f"{table.name}__{'__'.join(key.columns)}_fkey",
+            key.columns,
+            (PUBLIC_SCHEMA, key.table),
+            key.to_columns,
         )
+    for column in ("published_from", "published_until"):
+        _ensure_foreign_key(
+            conn,
+            (HISTORY_SCHEMA, table.name),
+            f"{table.name}_{column}_fkey",
+            (column,),
+            (PUBLIC_SCHEMA, PUBLICATION_TABLE),
+            ("publication_id",),
+        )
+
+
+def _ensure_foreign_key(
+    conn: psycopg.Connection,
+    table: tuple[str, str],
+    name: str,
+    columns: Sequence[str],
+    referenced: tuple[str, str],
+    referenced_columns: Sequence[str],
+) -> None:
+    exists = conn.execute(
+        "select 1 from pg_constraint where conname = %s and conrelid = to_regclass(%s)",
+        [name, '"{}"."{}"'.format(*table)],
+    ).fetchone()
+    if exists:
+        return
+    conn.execute(
+        sql.SQL(
+            "alter table {} add constraint {} foreign key ({}) references {} ({}) "
+            "deferrable initially deferred"
+        ).format(
+            sql.Identifier(*table),
+            sql.Identifier(name),
+            sql.SQL(", ").join(map(sql.Identifier, columns)),
+            sql.Identifier(*referenced),
+            sql.SQL(", ").join(map(sql.Identifier, referenced_columns)),
+        )
+    )
 
 
 # -- rows --------------------------------------------------------------------------
@@ -474,6 +519,15 @@ def _apply(
         "build_rebuilt": rebuilt("build"),
         "history_rebuilt": rebuilt("history"),
     }
+    shown = conn.execute(
+        sql.SQL(
+            """select exists (select from {public} as public where {public_rebuilt})
+                   or exists (select from {history} as history
+                              where history.published_until is null and {history_rebuilt})"""
+        ).format(**names)
+    ).fetchone()
+    if shown == (False,):  # a first publication of these slices: nothing to compare with
+        return _insert_built(conn, names, sql.SQL("true"), publication_id), 0
     conn.execute("drop table if exists published_rows, built_rows")
     conn.execute(
         sql.SQL(
@@ -507,21 +561,33 @@ def _apply(
         ).format(**names),
         [publication_id],
     )
+    new_rows = sql.SQL(
+        "not exists (select 1 from published_rows where row_hash = {build_hash})"
+    ).format(**names)
+    return _insert_built(conn, names, new_rows, publication_id), removed
+
+
+def _insert_built(
+    conn: psycopg.Connection,
+    names: dict[str, sql.Composable],
+    condition: sql.Composable,
+    publication_id: int,
+) -> int:
+    """Insert the built rows of the rebuilt slices meeting ``condition`` into the public
+    table and, published from this publication, into its history; how many."""
     added = conn.execute(
         sql.SQL(
             """insert into {public} ({columns})
                select {columns} from {build} as build
-               where {build_rebuilt}
-                   and not exists (select 1 from published_rows where row_hash = {build_hash})"""
-        ).format(**names)
+               where {build_rebuilt} and {condition}"""
+        ).format(**names, condition=condition)
     ).rowcount
     conn.execute(
         sql.SQL(
             """insert into {history} ({columns}, published_from)
                select {columns}, %s from {build} as build
-               where {build_rebuilt}
-                   and not exists (select 1 from published_rows where row_hash = {build_hash})"""
-        ).format(**names),
+               where {build_rebuilt} and {condition}"""
+        ).format(**names, condition=condition),
         [publication_id],
     )
-    return added, removed
+    return added
