@@ -4,7 +4,15 @@
 -- one report keeps its last row. Rebuilt unit by unit.
 -- depends_on: {{ ref('stg_pipeline__build_units') }}
 {{ config(sliced_by('unit')) }}
-with current_rows as (
+with rebuilt_rows as materialized (
+    -- The rebuilt units' rows taken apart first: the planner expects a handful of rows
+    -- from their join to the versions and would scan a file's rows once per submission.
+    select models.*
+    from {{ ref('stg_submissions__models') }} as models
+    where {{ rebuilt_filter('models.reporting_unit_code') }}
+),
+
+current_rows as (
     select
         {{ model_key('models') }} as model_key,
         models.*,
@@ -17,13 +25,12 @@ with current_rows as (
             partition by {{ model_key('models') }}, models.reporting_unit_code, models.period_code
             order by models.source_sheet desc, models.source_row desc
         ) as row_rank
-    from {{ ref('stg_submissions__models') }} as models
+    from rebuilt_rows as models
     {{ join_latest_version('models', 'models') }}
     inner join {{ ref('stg_submissions__submissions') }} as submissions
         on
             {{ same_submission('models', 'submissions') }}
     {{ join_model_keys('models') }}
-    where {{ rebuilt_filter('models.reporting_unit_code') }}
 )
 
 select

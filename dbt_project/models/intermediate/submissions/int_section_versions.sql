@@ -4,7 +4,11 @@
 -- later submitted_on wins; on the same date the later load wins. Earlier
 -- versions stay in raw for audit (is_latest = false). Rebuilt unit by unit.
 -- depends_on: {{ ref('stg_pipeline__build_units') }}
-{{ config(sliced_by('unit', indexes=[{'columns': ['file_id']}])) }}
+-- Indexed by a submission's whole key: a row of a province export finds its version
+-- among the export's thousands.
+{{ config(sliced_by('unit', indexes=[
+    {'columns': ['file_id', 'reporting_unit_code', 'period_code', 'submitted_on']}
+])) }}
 with versions as (
     select
         reporting_unit_code,
