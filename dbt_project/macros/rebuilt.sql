@@ -52,16 +52,20 @@
 {%- endmacro %}
 
 {#- PostgreSQL plans badly on tables whose statistics are stale: analyse a table
-    when a tenth of it changed since it was last analysed (or it never was). -#}
+    when a tenth of it changed since it was last analysed (or it never was). The
+    hook runs in the model's own transaction, whose changes the cumulative
+    statistics count only after it ends: they are added from pg_stat_xact_*. -#}
 {% macro analyze_if_changed() -%}
     do $$
     begin
         if exists (
             select 1 from pg_stat_user_tables as stats
+            join pg_stat_xact_user_tables as pending on pending.relid = stats.relid
             join pg_class as class on class.oid = stats.relid
             where stats.relid = '{{ this }}'::regclass
                 and (stats.last_analyze is null and stats.last_autoanalyze is null
-                     or stats.n_mod_since_analyze > 0.1 * greatest(class.reltuples, 1000))
+                     or stats.n_mod_since_analyze + pending.n_tup_ins + pending.n_tup_upd
+                     + pending.n_tup_del > 0.1 * greatest(class.reltuples, 1000))
         ) then
             analyze {{ this }};
         end if;
