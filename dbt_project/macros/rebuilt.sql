@@ -73,31 +73,6 @@
     $$
 {%- endmacro %}
 
-{#- Tests of a model rebuilt slice by slice check the slices this build rebuilt
-    (every slice on a full build): a night pays for its own data, not for the
-    whole history. dbt wraps every generic test's model in this macro. The
-    scope views live in the pipeline's `audit` schema (source `pipeline`). -#}
-{% macro default__get_where_subquery(relation) -%}
-    {%- set where = config.get('where', '') -%}
-    {%- set conditions = [where] if where else [] -%}
-    {%- set nodes = graph.nodes.values() if execute else [] -%}
-    {%- for node in nodes
-        if node.resource_type == 'model' and node.alias == relation.identifier
-        and node.schema == relation.schema and node.config.meta.get('slice') -%}
-        {%- set slice = node.config.meta['slice'] -%}
-        {%- if slice['scope'] == 'unit' -%}
-            {%- do conditions.append(slice['column'] ~ ' in (select reporting_unit_code from audit.build_units)') -%}
-        {%- else -%}
-            {%- do conditions.append(slice['column'] ~ ' in (select province_code_2025_07 from audit.build_provinces)') -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- if conditions -%}
-        {%- do return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ') ~ ') dbt_subquery') -%}
-    {%- else -%}
-        {%- do return(relation) -%}
-    {%- endif -%}
-{%- endmacro %}
-
 {#- Generic data tests of a model rebuilt slice by slice read only the slices this
     build rebuilt: the other rows passed when they were built, and a night's tests then
     cost what its new data costs. A full build tests every row. Replaces dbt's own
