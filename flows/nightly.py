@@ -153,19 +153,12 @@ def nightly_pipeline(
             summary.gate = admit_submissions(settings, target, run_id)
             summary.report_stage("submissions")
             summary.scope = plan(target, run_id, full_build)
-            # What senders are told (landed, quarantined, held) is settled by now: they
-            # are told while dbt builds in its own process, on the other core.
-            told = tell_senders.submit(settings, target.url, run_id)
+            tell_senders(settings, target.url, run_id)
             if summary.scope.is_empty and not full_build:
-                told.result()
                 summary.duration_seconds = time.monotonic() - started
                 run_log.finish("unchanged")
                 return summary
-            try:
-                summary.dbt = build_marts(settings, target, run_dir, full_build)
-            finally:
-                told.wait()  # a failed build is the night's error; the feedback is written
-            told.result()
+            summary.dbt = build_marts(settings, target, run_dir, full_build)
             summary.report_stage("build")
             summary.validation = check_build(settings, target, run_id, summary.gate)
             summary.report_stage("checks")
