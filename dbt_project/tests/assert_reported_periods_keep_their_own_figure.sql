@@ -2,6 +2,7 @@
 -- reported anything inside a period also reported that period itself (say its
 -- nine-month report), the unit's figure for the period is exactly what it sent
 -- for it — the quarters inside are never added on top.
+-- depends_on: {{ ref('stg_pipeline__build_units') }}
 with models_inside as (
     select
         facts.reporting_unit_key,
