@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,7 +92,9 @@ class PrefectServer:
                 process = self._spawn()
                 write_private(self.state_file, json.dumps({"pid": process.pid, "port": self.port}))
                 try:
-                    return self._wait_healthy(process.pid, self.port, timeout_seconds)
+                    return self._wait_healthy(
+                        process.pid, self.port, timeout_seconds, exited=process.poll
+                    )
                 except PrefectServerExited:
                     attempts_left -= 1
                     if not attempts_left:
@@ -138,10 +140,18 @@ class PrefectServer:
         finally:
             os.close(descriptor)
 
-    def _wait_healthy(self, pid: int, port: int, timeout_seconds: float) -> PrefectServerStatus:
+    def _wait_healthy(
+        self,
+        pid: int,
+        port: int,
+        timeout_seconds: float,
+        exited: Callable[[], int | None] | None = None,
+    ) -> PrefectServerStatus:
+        """Wait until the API answers. ``exited``: the exit code of a server this process
+        started, else None; its own child is judged by that, never by its command line."""
         deadline = time.monotonic() + timeout_seconds
         while not _healthy(port):
-            if not _is_server(pid):
+            if (exited() is not None) if exited is not None else not _is_server(pid):
                 self.state_file.unlink(missing_ok=True)
                 raise PrefectServerExited(
                     f"the Prefect server exited while starting; its log {self.log_file}:\n"
