@@ -179,6 +179,12 @@ def _words(text: str) -> list[str]:
     ]
 
 
+@lru_cache(maxsize=65536)  # words recur from cell to cell
+def _is_strange(word: str) -> bool:
+    """Whether a word of a text is one of its ``_words`` and no Vietnamese syllable."""
+    return not word.isascii() and any(ch.isalpha() for ch in word) and not _is_word(word)
+
+
 def reads_as_vietnamese(text: str) -> bool:
     """Whether every word of ``text`` with a letter beyond ASCII is a Vietnamese syllable."""
     return all(map(_is_word, _words(unicodedata.normalize("NFC", text))))
@@ -240,7 +246,7 @@ def legacy_reading(text: str) -> LegacyReading | None:
     """How ``text`` reads if it was typed with a legacy font; None if it is not such text."""
     if text.isascii():
         return None
-    strange = [word for word in _words(text) if not _is_word(word)]
+    strange = [word for word in _WORD_RE.findall(text) if _is_strange(word)]
     if not strange:
         return None
     readings = {

@@ -208,8 +208,7 @@ def _output_columns(
     for index, combination in enumerate(present):
         found = iter(combination)
         identity = identities[next(found)] if output.uses_identity else None
-        inputs = tuple(None if p is None else next(found) for p in output.positions)
-        key: Hashable = inputs[0] if len(inputs) == 1 else inputs
+        key = output.key_of(tuple(None if p is None else next(found) for p in output.positions))
         if output.uses_identity:
             if identity is None:  # the row is rejected for its submission already
                 judgements.append((None,) * output.width)

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import is_, itemgetter
 from typing import Any, cast
 
 from danvan.ingest.format import ACTIVITIES, CONTRIBUTIONS, INDICATORS, MODELS, Column
@@ -29,7 +30,7 @@ from danvan.ingest.landing.cells import (
     legacy_conversions,
 )
 from danvan.ingest.landing.copy_text import copy_field, value_text
-from danvan.ingest.landing.measures import MeasureRule, Sent
+from danvan.ingest.landing.measures import Sent
 from danvan.ingest.readers.contents import Cell, Table
 from danvan.text import search_key
 from danvan.text_legacy import LegacyReading
@@ -202,16 +203,57 @@ def _getter(positions: Sequence[int | None]) -> Callable[[Sequence[object]], Has
     return lambda values: tuple(None if p is None else values[p] for p in positions)
 
 
+class Entries(dict[Cell, str | None]):
+    """The catalogue entry each code cell of a figure names (None: none), judged once
+    per cell. Text cells are kept; other cells (1, 1.0 and True are equal keys but judged
+    apart) are judged each time, from the judgements' own cache."""
+
+    def __init__(self, judge: Callable[[Cell], str | None]) -> None:
+        super().__init__()
+        self.judge = judge
+
+    def __missing__(self, cell: Cell) -> str | None:
+        entry = self.judge(cell)
+        if cell.__class__ is str:
+            remember(self, cell, entry, CACHE_ENTRIES)
+        return entry
+
+
+def _as_keyed(cells: tuple[Cell, ...]) -> Hashable:
+    return cells[0] if len(cells) == 1 else cells
+
+
+def _with_entry(entries: Entries, cells: tuple[Cell, ...]) -> Hashable:
+    """A figure's cells as keyed: its code cell replaced by the entry it names."""
+    return (entries[cells[0]], *cells[1:])
+
+
+def _figure_getter(
+    entries: Entries, positions: Sequence[int | None]
+) -> Callable[[Sequence[Any]], Hashable]:
+    """A row's figure as keyed: the entry its code cell names, its number and its unit."""
+    if None in positions:
+        cells = _getter(positions)
+        return lambda row: _with_entry(entries, cast(tuple[Cell, ...], cells(row)))
+    code_at, value_at, *unit_at = cast(Sequence[int], positions)
+    if unit_at:
+        return lambda row: (entries[row[code_at]], row[value_at], row[unit_at[0]])
+    return lambda row: (entries[row[code_at]], row[value_at])
+
+
 @dataclass(frozen=True)
 class BoundOutput:
     """An output bound to a table's columns; each distinct input is judged once.
 
     The row path keeps the COPY text of a judgement, the columnar path the text of
-    each value; both keep an invalid input's ``Invalid``.
+    each value; both keep an invalid input's ``Invalid``. A figure's input is keyed by
+    the entry its code cell names, not by the cell: the many spellings of one
+    indicator then share their figures' judgements.
     """
 
     getter: Callable[[Sequence[object]], Hashable]  # a row's input, as the caches key it
     positions: tuple[int | None, ...]  # of its inputs in the table; None: an absent column
+    key_of: Callable[[tuple[Cell, ...]], Hashable]  # the cells at positions, as keyed
     uses_identity: bool  # keyed by the row's submission too (a host commune is on its map)
     width: int  # raw columns
     judge: Callable[[Hashable], Judgement]
@@ -224,10 +266,9 @@ class BoundOutput:
         """The COPY text (or Invalid) of each input, judging the inputs not met before."""
         texts = list(map(self.copy_cache.get, keys))
         if None in texts:
-            for index, text in enumerate(texts):
-                if text is None:
-                    text = self.copy_cache.get(keys[index])  # met earlier in this chunk
-                    texts[index] = self._judge_copy(keys[index]) if text is None else text
+            for index in compress(range(len(texts)), map(is_, texts, repeat(None))):
+                text = self.copy_cache.get(keys[index])  # met earlier in this chunk
+                texts[index] = self._judge_copy(keys[index]) if text is None else text
         return texts
 
     def errors(self, key: Hashable) -> tuple[CellError, ...]:
@@ -303,7 +344,7 @@ class Judgements:
         self._cells: dict[Hashable, Any] = {}  # (column, type, cell) -> typed value or CellError
         # (value column, types, value and unit cells) -> the figure as written, or why not
         self._sent: dict[Hashable, Invalid[CellError] | tuple[Sent | CellError, str | None]] = {}
-        self._rules: dict[Hashable, MeasureRule | None] = {}  # (code column, type, cell) -> rule
+        self._entries_by_column: dict[int, Entries] = {}  # by the figures' code columns
 
     def identity_text(self, identity: SubmissionIdentity) -> str:
         """The COPY text of the identity columns every raw row carries."""
@@ -357,10 +398,15 @@ class Judgements:
             caches = self._caches.setdefault((table.section.name, index), ({}, set(), {}, set()))
             inputs = tuple(positions.get(name) for name in output.inputs)
             columns = tuple(table.section.column(name) for name in output.inputs)
+            getter, key_of = _getter(inputs), _as_keyed
+            if output.figure is not None:
+                entries = self._entries(output.figure, columns[0])
+                getter, key_of = _figure_getter(entries, inputs), partial(_with_entry, entries)
             outputs.append(
                 BoundOutput(
-                    _getter(inputs),
+                    getter,
                     inputs,
+                    key_of,
                     output.uses_identity,
                     len(output.columns),
                     partial(self.values, output, columns),
@@ -400,9 +446,10 @@ class Judgements:
     def _figure(
         self, figure: Figure, columns: tuple[Column, ...], key: tuple[Cell, ...]
     ) -> Judgement:
-        """A figure judged from halves that recur on row after row: its number and unit as
-        written (read once per pair, under any entry) and its entry's rule (once per entry)."""
-        code_column, value_column = columns[0], columns[1]
+        """A figure of an entry (``key[0]``; None when its code cell names none) judged
+        from halves that recur on row after row: its number and unit as written (read
+        once per pair, under any entry) and its entry's rule."""
+        value_column = columns[1]
         value_cell = key[1]
         sent_key: Hashable
         if figure.with_units:
@@ -417,9 +464,9 @@ class Judgements:
             remember(self._sent, sent_key, sent, CACHE_ENTRIES)
         if sent.__class__ is Invalid:
             return cast(Invalid[CellError], sent)
-        rule = self._rule(figure, code_column, key[0])
-        if rule is None:
+        if key[0] is None:
             return _ENTRY_INVALID  # the entry's own output reports its error
+        rule = self.cells.measures.rule(figure.list_name, cast(str, key[0]))
         read, unit = cast(tuple[Sent | CellError, str | None], sent)
         if read.__class__ is CellError:
             error = cast(CellError, read)
@@ -434,19 +481,20 @@ class Judgements:
         wrong_unit = error.code in ("unit_not_allowed", "unknown_unit") and unit is not None
         return Invalid((error.at("unit" if wrong_unit else value_column.name),))
 
-    def _rule(self, figure: Figure, code_column: Column, cell: Cell) -> MeasureRule | None:
-        """The rule of the entry a cell names; None when the cell names none."""
-        key = (id(code_column), cell.__class__, cell)
-        rule = self._rules.get(key, _UNJUDGED)
-        if rule is _UNJUDGED:
-            code = self.cell(code_column, cell)
-            rule = (
-                None
-                if code.__class__ is CellError
-                else self.cells.measures.rule(figure.list_name, code)
-            )
-            remember(self._rules, key, rule, CACHE_ENTRIES)
-        return cast(MeasureRule | None, rule)
+    def _entries(self, figure: Figure, code_column: Column) -> Entries:
+        """The entry each cell of a figure's code column names, kept across files."""
+        entries = self._entries_by_column.get(id(code_column))
+        if entries is None:
+            entries = Entries(partial(self._entry, figure, code_column))
+            self._entries_by_column[id(code_column)] = entries
+        return entries
+
+    def _entry(self, figure: Figure, code_column: Column, cell: Cell) -> str | None:
+        """The catalogue entry a code cell names, that has a rule; None when it names none."""
+        code = self.cell(code_column, cell)
+        if code.__class__ is CellError:
+            return None
+        return self.cells.measures.rule(figure.list_name, code).entry
 
     def _sent_figure(
         self, value_column: Column, unit_column: tuple[Column, ...], cells: tuple[Cell, ...]

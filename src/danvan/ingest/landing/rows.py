@@ -60,9 +60,9 @@ def _chunk_lines(
         texts.append(output.copy_texts(keys))
         landing.note_conversions(output, keys)
         if output.invalid and not output.invalid.isdisjoint(keys):
-            for index, key in enumerate(keys):
-                if key in output.invalid and index not in by_submission:
-                    rejected.setdefault(index, []).extend(output.errors(key))
+            for index in compress(range(len(keys)), map(output.invalid.__contains__, keys)):
+                if index not in by_submission:
+                    rejected.setdefault(index, []).extend(output.errors(keys[index]))
     good: Iterator[tuple[str, ...]] = zip(  # only COPY texts in the rows kept
         repeat(prefix), map(str, numbers), identity_texts, *texts, strict=False
     )
