@@ -30,6 +30,9 @@ from danvan.ingest.landing.problem_log import ProblemLog
 from danvan.ingest.readers.contents import Cell, SheetRow, StrayCell, Table, excerpt, is_blank
 from danvan.text_legacy import LegacyReading
 
+# Identity cells kept before they are searched for legacy-font text (memory stays flat).
+IDENTITY_CELLS_PENDING = 100_000
+
 
 class TableLanding:
     """A table's rows on their way into ``raw``: the submissions they name (CSV rows carry
@@ -51,8 +54,10 @@ class TableLanding:
         self.header = header
         self.loaded = 0
         self.problems = ProblemLog(file_id, file_name)  # and the stray cells
-        # Text typed with a legacy font (TCVN3, VNI) that was read back as Unicode.
-        self.converted: dict[str, LegacyReading] = {}
+        # Text typed with a legacy font (TCVN3, VNI) that was read back as Unicode; and the
+        # identity cells met since it was last looked for among them (each cell once).
+        self._converted: dict[str, LegacyReading] = {}
+        self._identity_cells: set[Cell] = set()
         # Each submission named by the rows, with where it is first met.
         self.identities: dict[tuple[object, ...], tuple[SubmissionIdentity, str, int]] = {}
         # Identity cells of CSV rows -> the submission they name, or its problems; and
@@ -77,7 +82,9 @@ class TableLanding:
         if found is not None:
             return found
         cells = dict(zip(self._identity_names, cast(tuple[Cell, ...], key), strict=True))
-        self.converted.update(legacy_conversions(cells.values()))
+        self._identity_cells.update(cells.values())
+        if len(self._identity_cells) >= IDENTITY_CELLS_PENDING:
+            self._find_conversions()
         found = self.judgements.cells.identity(
             SheetRow(SUBMISSION.name, self.table.sheet, number, cells)
         )
@@ -94,11 +101,21 @@ class TableLanding:
         remember(self.identity_texts, key, text, IDENTITIES_CACHED)
         return text
 
+    @property
+    def converted(self) -> dict[str, LegacyReading]:
+        """The text typed with a legacy font that was read back as Unicode."""
+        self._find_conversions()
+        return self._converted
+
+    def _find_conversions(self) -> None:
+        self._converted.update(legacy_conversions(self._identity_cells))
+        self._identity_cells.clear()
+
     def note_conversions(self, output: BoundOutput, keys: Collection[Hashable]) -> None:
         """Remember the text read back from a legacy font among an output's inputs ``keys``."""
         if output.converted and not output.converted.isdisjoint(keys):
             for key in output.converted.intersection(keys):
-                self.converted.update(output.conversions(key))
+                self._converted.update(output.conversions(key))
 
     def stray_cell(self, number: int, position: int, value: object, code: str) -> StrayCell:
         title = self.table.title(position)
