@@ -52,7 +52,8 @@
 {%- endmacro %}
 
 {#- PostgreSQL plans badly on tables whose statistics are stale: analyse a table
-    when a tenth of it changed since it was last analysed (or it never was). The
+    when a tenth of it changed since it was last analysed (or it never was), the
+    rule of danvan.warehouse.db.statistics_stale. The
     hook runs in the model's own transaction, whose changes the cumulative
     statistics count only after it ends: they are added from pg_stat_xact_*. -#}
 {% macro analyze_if_changed() -%}

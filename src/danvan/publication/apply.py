@@ -31,6 +31,7 @@ from danvan.publication.tables import (
     PublicTable,
 )
 from danvan.settings import WAREHOUSE_READER
+from danvan.warehouse.db import statistics_stale
 
 PUBLICATION_COLUMNS = """
     publication_id bigint primary key,
@@ -227,7 +228,7 @@ def _copy_rebuilt_scopes(conn: psycopg.Connection) -> None:
 
 
 def _analyze_if_changed(conn: psycopg.Connection, schema: str, table: str, changed: int) -> None:
-    """Statistics for a table never analysed or a tenth of which the publication changed:
+    """Statistics for a table never analysed or enough of which the publication changed:
     analysts query it next, and on stale statistics PostgreSQL reads a national mart whole.
     Readers are not blocked; the statistics count from the commit."""
     row = conn.execute(
@@ -240,7 +241,7 @@ def _analyze_if_changed(conn: psycopg.Connection, schema: str, table: str, chang
     ).fetchone()
     assert row is not None
     never, estimated = row
-    if never is not False or changed > 0.1 * max(float(estimated), 1000):
+    if statistics_stale(never is not False, changed, float(estimated)):
         conn.execute(sql.SQL("analyze {}").format(sql.Identifier(schema, table)))
 
 

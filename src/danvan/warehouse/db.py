@@ -33,17 +33,27 @@ PIPELINE_TABLES = (
 )
 
 
+# A table's statistics are stale once this share of its rows (of at least the floor)
+# changed; the dbt macro ``analyze_if_changed`` applies the same rule to the marts.
+STALE_SHARE = 0.1
+STALE_FLOOR_ROWS = 1000
+
+
+def statistics_stale(never_analysed: bool, changed_rows: float, estimated_rows: float) -> bool:
+    return never_analysed or changed_rows > STALE_SHARE * max(estimated_rows, STALE_FLOOR_ROWS)
+
+
 def analyze_changed(conn: psycopg.Connection, tables: tuple[str, ...] = PIPELINE_TABLES) -> None:
-    """Analyse each table a tenth of which changed since it was last analysed (or that
-    never was): on stale statistics PostgreSQL plans a national export's night in hours."""
+    """Analyse each table whose statistics are stale (``statistics_stale``): on stale
+    statistics PostgreSQL plans a national export's night in hours."""
     changed = conn.execute(
         """select stats.relid::regclass::text
            from pg_stat_user_tables as stats
            inner join pg_class as class on class.oid = stats.relid
            where stats.relid = any(%s::regclass[])
                and (stats.last_analyze is null and stats.last_autoanalyze is null
-                    or stats.n_mod_since_analyze > 0.1 * greatest(class.reltuples, 1000))""",
-        [list(tables)],
+                    or stats.n_mod_since_analyze > %s * greatest(class.reltuples, %s))""",
+        [list(tables), STALE_SHARE, STALE_FLOOR_ROWS],
     ).fetchall()
     for (table,) in changed:  # a name as PostgreSQL quotes it
         conn.execute(sql.SQL("analyze {}").format(sql.SQL(table)))

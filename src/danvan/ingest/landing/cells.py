@@ -6,6 +6,10 @@ run per row). Every problem names the sheet, row and column, the value as sent, 
 why, in English and Vietnamese. A row with any problem is quarantined whole; the
 other rows of the file still load. ``outputs`` applies these judgements to whole
 tables.
+
+One module, at some 530 lines: ``CellJudge`` reads every kind of cell (catalogue
+codes, dates, counts, figures, a submission's header) through the same caches and
+reference data, and its problems share one shape.
 """
 
 from __future__ import annotations

@@ -8,6 +8,10 @@ same names, units and submission identities repeat on almost every row; a
 million rows then cost a few dictionary lookups each. ``Judgements`` keeps these
 caches across the files of a batch; the row path (``rows``) and the columnar
 path (``columnar``) read them.
+
+One module, at some 520 lines: the table of outputs and the caches that judge them
+are read together (a figure's key, its judgement and its COPY text follow one
+another).
 """
 
 from __future__ import annotations
