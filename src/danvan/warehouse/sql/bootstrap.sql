@@ -164,6 +164,8 @@ create table if not exists audit.quarantine (
     row_values jsonb,
     quarantined_at timestamptz not null default clock_timestamp()
 );
+-- Each file's feedback lists its quarantined rows: found by file, in order.
+create index if not exists quarantine_file_idx on audit.quarantine (file_id, quarantine_id);
 comment on table audit.quarantine is 'Rows that could not be loaded: where (file, sheet, row, column), what, and why (vi/en).';
 
 create table if not exists audit.pipeline_runs (
