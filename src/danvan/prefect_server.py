@@ -18,6 +18,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -86,14 +87,20 @@ class PrefectServer:
         with self._lock():
             state = self._state()
             if state is not None and _is_server(state["pid"]):
-                return self._wait_healthy(state["pid"], state["port"], timeout_seconds)
+                pid = state["pid"]
+                return self._wait_healthy(
+                    pid, state["port"], timeout_seconds, gone=lambda: not _is_server(pid)
+                )
             attempts_left = START_ATTEMPTS
             while True:
                 process = self._spawn()
                 write_private(self.state_file, json.dumps({"pid": process.pid, "port": self.port}))
                 try:
                     return self._wait_healthy(
-                        process.pid, self.port, timeout_seconds, exited=process.poll
+                        process.pid,
+                        self.port,
+                        timeout_seconds,
+                        gone=partial(_has_exited, process),
                     )
                 except PrefectServerExited:
                     attempts_left -= 1
@@ -145,13 +152,13 @@ class PrefectServer:
         pid: int,
         port: int,
         timeout_seconds: float,
-        exited: Callable[[], int | None] | None = None,
+        gone: Callable[[], bool],
     ) -> PrefectServerStatus:
-        """Wait until the API answers. ``exited``: the exit code of a server this process
-        started, else None; its own child is judged by that, never by its command line."""
+        """Wait until the API answers, unless the server is ``gone``: a server this process
+        started is judged by its exit status, never by its command line."""
         deadline = time.monotonic() + timeout_seconds
         while not _healthy(port):
-            if (exited() is not None) if exited is not None else not _is_server(pid):
+            if gone():
                 self.state_file.unlink(missing_ok=True)
                 raise PrefectServerExited(
                     f"the Prefect server exited while starting; its log {self.log_file}:\n"
@@ -193,6 +200,10 @@ def _is_server(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError):
         return False
     return b"prefect" in command and b"server" in command
+
+
+def _has_exited(process: subprocess.Popen[bytes]) -> bool:
+    return process.poll() is not None
 
 
 def _healthy(port: int) -> bool:

@@ -172,17 +172,18 @@ def _is_word(word: str) -> bool:
 def _words(text: str) -> list[str]:
     """The words of ``text`` beyond plain ASCII (codes and English stay out of it) that have
     a letter (a lone × or © is a symbol)."""
-    return [
-        word
-        for word in _WORD_RE.findall(text)
-        if not word.isascii() and any(ch.isalpha() for ch in word)
-    ]
+    return [word for word in _WORD_RE.findall(text) if _beyond_ascii(word)]
 
 
 @lru_cache(maxsize=65536)  # words recur from cell to cell
+def _beyond_ascii(word: str) -> bool:
+    return not word.isascii() and any(ch.isalpha() for ch in word)
+
+
+@lru_cache(maxsize=65536)
 def _is_strange(word: str) -> bool:
     """Whether a word of a text is one of its ``_words`` and no Vietnamese syllable."""
-    return not word.isascii() and any(ch.isalpha() for ch in word) and not _is_word(word)
+    return _beyond_ascii(word) and not _is_word(word)
 
 
 def reads_as_vietnamese(text: str) -> bool:
