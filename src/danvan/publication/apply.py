@@ -10,6 +10,9 @@ later corrections. Rows are deleted and inserted, never tables swapped: BI
 readers holding a transaction open keep their snapshot and never block the
 publication, and the tables keep their foreign keys (checked at commit, so
 order does not matter), comments and row-level security.
+
+One module, at some 630 lines: it is one transaction (tables and history made ready,
+rows applied, keys, indexes and statistics after them), read in the order it runs.
 """
 
 from __future__ import annotations
