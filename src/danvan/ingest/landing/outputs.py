@@ -404,7 +404,7 @@ class Judgements:
             columns = tuple(table.section.column(name) for name in output.inputs)
             getter, key_of = _getter(inputs), _as_keyed
             if output.figure is not None:
-                entries = self._entries(output.figure, columns[0])
+                entries = self._entries(columns[0])
                 getter, key_of = _figure_getter(entries, inputs), partial(_with_entry, entries)
             outputs.append(
                 BoundOutput(
@@ -485,20 +485,18 @@ class Judgements:
         wrong_unit = error.code in ("unit_not_allowed", "unknown_unit") and unit is not None
         return Invalid((error.at("unit" if wrong_unit else value_column.name),))
 
-    def _entries(self, figure: Figure, code_column: Column) -> Entries:
+    def _entries(self, code_column: Column) -> Entries:
         """The entry each cell of a figure's code column names, kept across files."""
         entries = self._entries_by_column.get(id(code_column))
         if entries is None:
-            entries = Entries(partial(self._entry, figure, code_column))
+            entries = Entries(partial(self._entry, code_column))
             self._entries_by_column[id(code_column)] = entries
         return entries
 
-    def _entry(self, figure: Figure, code_column: Column, cell: Cell) -> str | None:
-        """The catalogue entry a code cell names, that has a rule; None when it names none."""
+    def _entry(self, code_column: Column, cell: Cell) -> str | None:
+        """The catalogue entry a code cell names; None when it names none."""
         code = self.cell(code_column, cell)
-        if code.__class__ is CellError:
-            return None
-        return self.cells.measures.rule(figure.list_name, code).entry
+        return None if code.__class__ is CellError else cast(str, code)
 
     def _sent_figure(
         self, value_column: Column, unit_column: tuple[Column, ...], cells: tuple[Cell, ...]
