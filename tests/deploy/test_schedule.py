@@ -24,23 +24,31 @@ pytestmark = [pytest.mark.database, pytest.mark.e2e]
 SERVICE_DEADLINE_SECONDS = 600
 RUN_DEADLINE_SECONDS = 1200
 FINAL_STATES = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+RETRYABLE = {429, 503}  # what Prefect's client retries
+API_ATTEMPTS = 5
 
 
 def api(base: str, method: str, path: str, body: dict | None = None) -> dict | None:
-    """One call to the Prefect REST API; None when the object does not exist."""
+    """One call to the Prefect REST API; None when the object does not exist. Answers the
+    server marks as retryable (429, 503: its SQLite database briefly locked under load)
+    are retried, as Prefect's own client does."""
     request = urllib.request.Request(
         f"{base}{path}",
         method=method,
         data=json.dumps(body).encode() if body is not None else None,
         headers={"Content-Type": "application/json"},
     )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        if error.code == 404:
-            return None
-        raise
+    for attempt in range(1, API_ATTEMPTS + 1):
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return json.loads(answer.read())
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return None
+            if error.code not in RETRYABLE or attempt == API_ATTEMPTS:
+                raise
+        time.sleep(2 * attempt)
+    raise AssertionError("unreachable")
 
 
 def wait_for(what: str, probe, deadline_seconds: float, serving: subprocess.Popen, log: Path):
