@@ -17,10 +17,12 @@ rows applied, keys, indexes and statistics after them), read in the order it run
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ParamSpec
 
 import psycopg
 from psycopg import sql
@@ -65,6 +67,7 @@ HISTORY_COMMENTS = {
 # changes (a new release): that waits for the readers, this long at a time, so often.
 LOCK_TIMEOUT = "30s"
 LOCK_ATTEMPTS = 3
+_Params = ParamSpec("_Params")
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,35 @@ def prepare_public_schema(conn: psycopg.Connection) -> None:
     access.protect_table(conn, PUBLIC_SCHEMA, PUBLICATION_TABLE, has_province=False)
 
 
+def _retried_while_locked(
+    publish_once: Callable[_Params, PublicationResult],
+) -> Callable[_Params, PublicationResult]:
+    """Waiting for the tables' other sessions is bounded: after ``LOCK_ATTEMPTS`` waits
+    nothing is published, and the error says who to look for."""
+
+    @functools.wraps(publish_once)
+    def publish(*args: _Params.args, **kwargs: _Params.kwargs) -> PublicationResult:
+        attempt = 1
+        while True:
+            try:
+                return publish_once(*args, **kwargs)
+            except psycopg.errors.LockNotAvailable as error:
+                if attempt == LOCK_ATTEMPTS:
+                    raise PublicationLocked(
+                        f"chưa công bố: sau {LOCK_ATTEMPTS} lần chờ {LOCK_TIMEOUT}, phiên khác "
+                        "(ví dụ công cụ BI mở giao dịch lâu) vẫn giữ bảng dữ liệu công bố; các "
+                        "bảng giữ nguyên, lượt sau sẽ công bố — nothing was published: after "
+                        f"{LOCK_ATTEMPTS} waits of {LOCK_TIMEOUT}, other sessions (e.g. a BI "
+                        "tool holding a transaction open) still held the public marts; they "
+                        "are as they were, and the next run publishes "
+                        f"({error.diag.message_primary})"
+                    ) from error
+                attempt += 1
+
+    return publish
+
+
+@_retried_while_locked
 def publish(
     conn: psycopg.Connection,
     tables: Sequence[PublicTable],
@@ -137,36 +169,7 @@ def publish(
     full_refresh: bool,
     units_rebuilt: int,
 ) -> PublicationResult:
-    """Copy what the build changed into the public marts, all tables in one transaction;
-    waiting for the tables' other sessions is bounded, and then nothing is published."""
-    attempt = 1
-    while True:
-        try:
-            return _publish_once(
-                conn, tables, run_id=run_id, full_refresh=full_refresh, units_rebuilt=units_rebuilt
-            )
-        except psycopg.errors.LockNotAvailable as error:
-            if attempt == LOCK_ATTEMPTS:
-                raise PublicationLocked(
-                    f"chưa công bố: sau {LOCK_ATTEMPTS} lần chờ {LOCK_TIMEOUT}, phiên khác (ví dụ "
-                    "công cụ BI mở giao dịch lâu) vẫn giữ bảng dữ liệu công bố; các bảng giữ "
-                    "nguyên, lượt sau sẽ công bố — nothing was published: after "
-                    f"{LOCK_ATTEMPTS} waits of {LOCK_TIMEOUT}, other sessions (e.g. a BI tool "
-                    "holding a transaction open) still held the public marts; they are as "
-                    "they were, and the next run publishes "
-                    f"({error.diag.message_primary})"
-                ) from error
-            attempt += 1
-
-
-def _publish_once(
-    conn: psycopg.Connection,
-    tables: Sequence[PublicTable],
-    *,
-    run_id: uuid.UUID,
-    full_refresh: bool,
-    units_rebuilt: int,
-) -> PublicationResult:
+    """Copy what the build changed into the public marts, all tables in one transaction."""
     with conn.transaction():
         conn.execute(f"set local lock_timeout = '{LOCK_TIMEOUT}'")
         prepare_public_schema(conn)

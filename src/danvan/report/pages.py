@@ -270,11 +270,21 @@ def _as_reported_table(data: ReportData, area: str | None, *, folded: bool) -> T
     )
 
 
+def _models_by_year(
+    rows: Iterable[Any], key: Callable[[Any], tuple[Any, ...]]
+) -> tuple[dict[tuple[Any, ...], int], list[Any]]:
+    """Models summed by ``key`` (the year first), and the years that have any."""
+    counts: dict[tuple[Any, ...], int] = defaultdict(int)
+    for row in rows:
+        counts[key(row)] += row.models
+    return counts, sorted({year for year, *_rest in counts})
+
+
 def models_by_year(data: ReportData, area: str) -> Section:
-    counts: dict[Any, Any] = defaultdict(int)
-    for row in data.of("report-models-by-year", area):
-        counts[(row.start_year, row.field_code, row.is_replica)] += row.models
-    years = sorted({year for year, _field, _replica in counts})
+    counts, years = _models_by_year(
+        data.of("report-models-by-year", area),
+        lambda row: (row.start_year, row.field_code, row.is_replica),
+    )
     section = Section(
         "mo-hinh-theo-nam",
         "Mô hình theo năm xây dựng và lĩnh vực",
@@ -311,10 +321,10 @@ def models_by_year(data: ReportData, area: str) -> Section:
 
 
 def recognitions(data: ReportData, area: str) -> Section:
-    counts: dict[Any, Any] = defaultdict(int)
-    for row in data.of("report-recognitions", area):
-        counts[(row.event_year, row.event_type, row.recognition_level)] += row.models
-    years = sorted({year for year, _type, _level in counts})
+    counts, years = _models_by_year(
+        data.of("report-recognitions", area),
+        lambda row: (row.event_year, row.event_type, row.recognition_level),
+    )
     section = Section(
         "cong-nhan",
         "Công nhận và chọn điển hình",

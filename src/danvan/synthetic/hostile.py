@@ -23,17 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from danvan.ingest.format.writers import Submission, write_json, write_workbook
+from danvan.synthetic.samples import TRA_KA_2023
 
 MB = 1 << 20
 TRA_KA: Submission = {
-    "submission": {
-        "reporting_unit_name": "Xã Trà Ka",
-        "reporting_unit_level": "xã",
-        "province": "Quảng Nam",
-        "district": "Bắc Trà My",
-        "period": "Năm 2023",
-        "submitted_on": "15/01/2024",
-    },
+    "submission": dict(TRA_KA_2023["submission"]),
     "models": [{"model_code": "TK-1", "model_name": "Trồng nghệ đen", "field": "kinh tế"}],
     "indicators": [
         {"model_code": "TK-1", "indicator": "ocop_products", "value": 1},

@@ -263,7 +263,7 @@ THACH_HA_2023 = {
 
 # --- Quảng Nam (part of Đà Nẵng since 1 July 2025) ---------------------------------
 
-TRA_KA_2023 = {
+TRA_KA_2023: Submission = {
     "submission": {
         "reporting_unit_name": "Xã Trà Ka",
         "reporting_unit_level": "xã",
