@@ -26,8 +26,9 @@ SEEDS_DIR = Settings().reference_seeds_dir
 
 
 @contextmanager
-def warehouse() -> Iterator[str]:
-    """A fresh, bootstrapped database on the benchmark server, dropped afterwards."""
+def warehouse(keep: bool = False) -> Iterator[str]:
+    """A fresh, bootstrapped database on the benchmark server, dropped afterwards unless
+    it is kept (to explore what a benchmark built)."""
     name = f"danvan_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
@@ -36,10 +37,13 @@ def warehouse() -> Iterator[str]:
         bootstrap(url)
         yield url
     finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
-            )
+        if keep:
+            print(f"kept the warehouse: {url}", flush=True)
+        else:
+            with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+                conn.execute(
+                    sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+                )
 
 
 def cached(name: str, build: Callable[[Path], None]) -> Path:

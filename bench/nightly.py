@@ -257,14 +257,21 @@ def arrive(files: Path, inbox: Path) -> int:
     return count
 
 
-def run(communes: int, periods: int, models: int, seed: int, forms: tuple[str, ...]) -> None:
+def run(
+    communes: int,
+    periods: int,
+    models: int,
+    seed: int,
+    forms: tuple[str, ...],
+    keep: bool = False,
+) -> None:
     print(f"load average {' '.join(f'{load:.2f}' for load in os.getloadavg())}", flush=True)
     print(f"{communes:,} communes, {periods} periods, {models} models each", flush=True)
     generated = generated_nights(communes, periods, models, seed, forms)
     work = Path(tempfile.mkdtemp(prefix="danvan-bench-nightly-"))
     try:
         inbox = work / "inbox"
-        with warehouse() as url:
+        with warehouse(keep) as url:
             settings = Settings(home=work / "home", database_url=url)
             configure_prefect(settings)
             nights = {}
@@ -290,7 +297,10 @@ def run(communes: int, periods: int, models: int, seed: int, forms: tuple[str, .
             print(f"  {query_id}: {', '.join(tables)}", flush=True)
         print(f"load average {' '.join(f'{load:.2f}' for load in os.getloadavg())}", flush=True)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if keep:
+            print(f"kept its home: {work / 'home'}", flush=True)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def main() -> None:
@@ -313,11 +323,16 @@ def main() -> None:
     parser.add_argument("--models", type=int, default=3, help="models per commune")
     parser.add_argument("--forms", default="csv", help="forms of the full night's files, in turn")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the warehouse and its home afterwards, to explore them (say where)",
+    )
     arguments = parser.parse_args()
     communes = arguments.communes or NEW_MAP_SHARE * communes_on_todays_map()
     periods = arguments.periods or periods_for(arguments.rows, communes, arguments.models)
     forms = tuple(arguments.forms.split(","))
-    run(communes, periods, arguments.models, arguments.seed, forms)
+    run(communes, periods, arguments.models, arguments.seed, forms, arguments.keep)
 
 
 if __name__ == "__main__":

@@ -93,13 +93,16 @@
     {%- do return(relation) -%}
 {%- endmacro %}
 
-{#- The condition a sliced model's rows of the rebuilt slices meet; none for other models. -#}
+{#- The condition a sliced model's rows of the rebuilt slices meet; none for other models.
+    A model built file by file declares `meta.tested_slice` instead: every row a night
+    adds to it belongs to a rebuilt unit, so its tests read those units' rows. -#}
 {% macro rebuilt_slice_of(relation) -%}
     {%- set found = namespace(slice=none) -%}
     {%- for node in graph.nodes.values() -%}
         {%- if node.resource_type == 'model' and node.alias == relation.identifier
                 and node.schema == relation.schema -%}
-            {%- set found.slice = node.config.meta.get('slice') -%}
+            {%- set found.slice = node.config.meta.get('slice')
+                or node.config.meta.get('tested_slice') -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if found.slice is none -%}
