@@ -23,7 +23,6 @@ from prefect_dask.task_runners import DaskTaskRunner
 from danvan.feedback import record_delivery, write_feedback_files
 from danvan.ingest.inbox import InboxEntry, archive, batches, inbox_entries
 from danvan.ingest.landing import FileResult
-from danvan.ingest.reference_data import ReferenceData
 from danvan.ingest.service import IngestReport, land_entries
 from danvan.settings import IngestCluster, Settings
 from danvan.warehouse.connection import warehouse_target
@@ -126,9 +125,9 @@ def record_in_place(
 @task(retries=2, retry_delay_seconds=2, retry_condition_fn=is_io_error, cache_policy=NO_CACHE)
 def tell_senders(settings: Settings, url: str, run_id: uuid.UUID) -> int:
     """Feedback for every file this run touched, from what the warehouse recorded."""
-    reference = ReferenceData.from_seeds(settings.reference_seeds_dir)
-    with connect(url) as conn:
-        return write_feedback_files(conn, run_id, reference)
+    return write_feedback_files(
+        url, run_id, settings.reference_seeds_dir, settings.feedback_workers
+    )
 
 
 @flow(name="danvan-ingest", log_prints=True)

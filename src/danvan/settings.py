@@ -131,6 +131,12 @@ class Settings(BaseSettings):
         "`tcp://host:port`, an existing Dask scheduler (its workers run this project, "
         "with the same paths).",
     )
+    feedback_workers: int = Field(
+        default_factory=lambda: len(os.sched_getaffinity(0)),
+        ge=1,
+        description="Processes that write senders' feedback on a night of many files "
+        "(default: one per core of this machine).",
+    )
     build_work_mem: str = Field(
         default="64MB",
         description="PostgreSQL's work_mem for dbt's builds: a national build's sorts and "

@@ -24,6 +24,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from danvan import feedback
 from danvan.cli import main
 from danvan.feedback.workbook import HELD_FILL, QUARANTINED_FILL, RESULT_SHEET, csv_cell
 from danvan.ingest.format import SUBMISSION
@@ -303,3 +304,41 @@ def test_a_figure_given_on_two_rows_is_explained(night):
         ["Chỉ tiêu", "5, 6"],
         ["Chỉ tiêu", "7, 8"],
     ]
+
+
+def _told(settings: Settings) -> dict[str, object]:
+    """What the senders were given back: each feedback text, each returned workbook's cells
+    with their fills and comments, each returned CSV."""
+    told: dict[str, object] = {}
+    for path in sorted(settings.archive_dir.rglob("*")):
+        if path.name.endswith(FEEDBACK_SUFFIX) or path.name.endswith(".ket-qua.csv"):
+            told[path.name] = path.read_text(encoding="utf-8")
+        elif path.name.endswith(".ket-qua.xlsx"):
+            told[path.name] = [
+                (
+                    sheet.title,
+                    cell.coordinate,
+                    cell.value,
+                    fill_of(sheet, cell.coordinate),
+                    cell.comment.text if cell.comment else None,
+                )
+                for sheet in load_workbook(path).worksheets
+                for row in sheet.iter_rows()
+                for cell in row
+            ]
+    return told
+
+
+def test_feedback_written_on_worker_processes_is_what_one_process_writes(night, monkeypatch):
+    # GIVEN the night's two files, their feedback written again in this process (after the
+    # night it tells of their publication)
+    (run_id,) = {row[0] for row in fetch(night.database_url, "select run_id from audit.deliveries")}
+    assert feedback.write_feedback_files(night.database_url, run_id, SEEDS_DIR) == 2
+    written_here = _told(night)
+    assert len(written_here) == 4
+    # WHEN it is written by two spawned workers, a share of the files each
+    monkeypatch.setattr(feedback, "PARALLEL_FROM_FILES", 2)
+    told = feedback.write_feedback_files(night.database_url, run_id, SEEDS_DIR, workers=2)
+    # THEN every file is told, and told the same
+    assert told == 2
+    assert _told(night) == written_here

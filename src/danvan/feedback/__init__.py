@@ -14,14 +14,17 @@ each problem cell marked, or a CSV of the same for CSV and JSON senders
 from __future__ import annotations
 
 import uuid
-
-import psycopg
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
+from multiprocessing import get_context
+from pathlib import Path
 
 from danvan.feedback.story import Delivery, deliveries_to_tell, record_delivery
 from danvan.feedback.text import column_header, feedback_text
 from danvan.feedback.workbook import Advice, gather, write_result
 from danvan.ingest.inbox import FEEDBACK_SUFFIX, feedback_path
 from danvan.ingest.reference_data import ReferenceData
+from danvan.warehouse.db import connect
 
 __all__ = [
     "FEEDBACK_SUFFIX",
@@ -32,20 +35,36 @@ __all__ = [
     "write_feedback_files",
 ]
 
+# Fewer files are told in this process: a worker takes about a second to start, and a
+# sender's workbook some 40 ms of openpyxl to copy and mark.
+PARALLEL_FROM_FILES = 200
 
-def write_feedback_files(
-    conn: psycopg.Connection, run_id: uuid.UUID, reference: ReferenceData
-) -> int:
+
+def write_feedback_files(url: str, run_id: uuid.UUID, seeds_dir: Path, workers: int = 1) -> int:
     """Rewrite the feedback (text and marked copy) of every file delivered in this run or
-    whose reports changed state in it; how many files were told."""
-    advice = Advice(reference)
-    written = 0
-    for delivery in deliveries_to_tell(conn, run_id):
-        if not delivery.archived_path.parent.exists():
-            continue
-        outcome = gather(conn, delivery, advice)
-        result = write_result(outcome)
-        text = feedback_text(conn, delivery, result, outcome.repeats)
-        feedback_path(delivery.archived_path).write_text(text, encoding="utf-8")
-        written += 1
-    return written
+    whose reports changed state in it, on up to ``workers`` processes; how many files were
+    told."""
+    with connect(url) as conn:
+        deliveries = [
+            delivery
+            for delivery in deliveries_to_tell(conn, run_id)
+            if delivery.archived_path.parent.exists()
+        ]
+    if workers < 2 or len(deliveries) < PARALLEL_FROM_FILES:
+        return tell(url, seeds_dir, deliveries)
+    shares = [deliveries[worker::workers] for worker in range(workers)]
+    # spawned, not forked: the caller may hold connections and threads (Prefect's)
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        return sum(pool.map(tell, repeat(url), repeat(seeds_dir), shares))
+
+
+def tell(url: str, seeds_dir: Path, deliveries: list[Delivery]) -> int:
+    """Write the feedback of these deliveries; how many."""
+    advice = Advice(ReferenceData.from_seeds(seeds_dir))
+    with connect(url) as conn:
+        for delivery in deliveries:
+            outcome = gather(conn, delivery, advice)
+            result = write_result(outcome)
+            text = feedback_text(conn, delivery, result, outcome.repeats)
+            feedback_path(delivery.archived_path).write_text(text, encoding="utf-8")
+    return len(deliveries)
