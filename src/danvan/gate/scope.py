@@ -68,6 +68,13 @@ def plan_build(conn: psycopg.Connection, run_id: uuid.UUID, *, full_refresh: boo
                set run_id = excluded.run_id, full_refresh = excluded.full_refresh""",
             [run_id, full_refresh],
         )
+        conn.execute("delete from audit.current_build_scopes")
+        conn.execute(
+            """insert into audit.current_build_scopes (scope, scope_key)
+               select scope, scope_key from audit.build_scopes where run_id = %s""",
+            [run_id],
+        )
+        conn.execute("analyze audit.current_build_scopes")
     return BuildScope(run_id, units, provinces)
 
 

@@ -109,18 +109,26 @@ create table if not exists audit.current_build (
     full_refresh boolean not null
 );
 
+-- The current build's scope, copied from build_scopes when the run is planned and
+-- analysed then: the planner knows a one-file night rebuilds one unit. (Through a
+-- join of build_scopes to current_build it expected thousands, and read whole marts.)
+create table if not exists audit.current_build_scopes (
+    scope text not null check (scope in ('unit', 'province')),
+    scope_key text not null,
+    primary key (scope, scope_key)
+);
+comment on table audit.current_build_scopes is 'The reporting units and provinces the current build rebuilds (a copy of its rows of build_scopes).';
+
 create or replace view audit.build_units as
-select scopes.scope_key as reporting_unit_code
-from audit.build_scopes as scopes
-inner join audit.current_build as build on scopes.run_id = build.run_id
-where scopes.scope = 'unit';
+select scope_key as reporting_unit_code
+from audit.current_build_scopes
+where scope = 'unit';
 comment on view audit.build_units is 'Reporting units the current build rebuilds (every unit on a full rebuild).';
 
 create or replace view audit.build_provinces as
-select scopes.scope_key as province_code_2025_07
-from audit.build_scopes as scopes
-inner join audit.current_build as build on scopes.run_id = build.run_id
-where scopes.scope = 'province';
+select scope_key as province_code_2025_07
+from audit.current_build_scopes
+where scope = 'province';
 comment on view audit.build_provinces is 'Provinces (2025-07 map) the current build rebuilds (every province on a full rebuild).';
 
 -- The dbt project each build used (file checksums): a changed project or seed
