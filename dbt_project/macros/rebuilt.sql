@@ -113,3 +113,30 @@
     {%- do return(found.slice.column ~ ' in (select ' ~ found.slice.column ~ ' from '
         ~ adapter.quote(rebuilt.schema) ~ '.' ~ adapter.quote(rebuilt.identifier) ~ ')') -%}
 {%- endmacro %}
+
+{#- A model rebuilt model by model (int_models__latest_state): the models a rebuilt
+    unit reports now (in `reports`) or reported before (the model's
+    reporting_unit_codes), noted in a temporary table before their rows are deleted,
+    so that one whose reports from that unit were withdrawn is recomputed too. -#}
+{% macro rebuilt_models() -%}
+    {{ this.identifier }}__rebuilt
+{%- endmacro %}
+
+{% macro note_rebuilt_models(reports) -%}
+    {%- if is_incremental() -%}
+        drop table if exists {{ rebuilt_models() }};
+        create temporary table {{ rebuilt_models() }} as
+        select model_key from {{ this }}
+        where reporting_unit_codes && array(select reporting_unit_code from {{ rebuilt_units() }})
+        union
+        select model_key from {{ reports }}
+        where reporting_unit_code in {{ rebuilt_units() }};
+        analyze {{ rebuilt_models() }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro delete_rebuilt_models() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where model_key in (select model_key from {{ rebuilt_models() }})
+    {%- endif -%}
+{%- endmacro %}

@@ -9,6 +9,7 @@ from datetime import date
 import psycopg
 import pytest
 
+from danvan.gate.review import decide, submissions_of_file
 from danvan.ingest.format.writers import write_json
 from danvan.pipeline import NightlySummary
 from danvan.settings import Settings
@@ -36,6 +37,13 @@ TAM_THANG_2024 = {
         )
     ],
 }  # fmt: skip
+# Bắc Trà My district follows Trà Ka's black turmeric under a name of its own, a year on.
+BAC_TRA_MY_2024 = {
+    "submission": known._header(
+        "515", "Huyện Bắc Trà My", "huyện", "Quảng Nam", "Năm 2024", "15/01/2025"
+    ),
+    "models": [known._model("QNA-TRAKA-NGHEDEN", "Nghệ đen huyện theo dõi", "kinh tế", "2021")],
+}
 TRA_KA_2023_REVISED = {
     **known.TRA_KA_2023,
     "submission": {**known.TRA_KA_2023["submission"], "submitted_on": "20/02/2024"},
@@ -161,6 +169,38 @@ def test_a_night_rebuilds_only_the_units_it_received(two_nights):
     # THEN that night left every one of them untouched (same rows, same xmin)
     assert facts_before
     assert _fact_versions(url, [known.TRA_KA, known.TAM_THANG]) == facts_before
+
+
+def _model_name(url: str, model_key: str) -> str:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "select model_name from marts.dim_model where model_key = %s", [model_key]
+        ).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def test_a_model_whose_latest_report_is_withdrawn_is_described_by_its_other_reports(
+    two_nights, module_warehouse
+):
+    url, *_ = two_nights
+    model = BAC_TRA_MY_2024["models"][0]["model_code"]
+    described_by_commune = _model_name(url, model)
+    # GIVEN the district's later report of Trà Ka's model, under another name, published
+    write_json(BAC_TRA_MY_2024, module_warehouse.inbox_dir / "bac-tra-my_2024.json")
+    summary = _nightly(module_warehouse)
+    assert _model_name(url, model) == "Nghệ đen huyện theo dõi"
+    (file_id,) = {result.file_id for result in summary.ingest.results}
+    # WHEN an operator withdraws the district's file and the next night builds
+    with psycopg.connect(url) as conn:
+        decide(
+            conn, submissions_of_file(conn, file_id), "withdraw", operator="thu", reason="gửi nhầm"
+        )
+    summary = _nightly(module_warehouse)
+    # THEN the model is described by the commune's reports again, though the night
+    # rebuilt only the district (the full refresh below checks every other row)
+    assert summary.scope is not None and summary.scope.units == 1
+    assert _model_name(url, model) == described_by_commune
 
 
 def test_a_full_refresh_gives_the_same_marts(two_nights, module_warehouse):

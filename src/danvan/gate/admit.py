@@ -162,29 +162,32 @@ def _conflicts(conn: psycopg.Connection, run_id: uuid.UUID) -> list[Finding]:
     """Two files giving the same section of one report for the same date: the newcomer is
     held (both are, when both are new), naming the other file."""
     rows = conn.execute(
-        """with candidates as (
+        """with new as (  -- this run's submissions, then the other files of each report
                select states.file_id, states.reporting_unit_code, states.period_code,
-                   states.submitted_on, states.state, file.file_name, file.sections
-               from audit.submission_states as states
+                   states.submitted_on, file.sections
+               from audit.run_submissions as run
+               inner join audit.submission_states as states
+                   on (states.file_id, states.reporting_unit_code, states.period_code,
+                       states.submitted_on) = (run.file_id, run.reporting_unit_code,
+                       run.period_code, run.submitted_on)
                inner join raw.files as file on file.file_id = states.file_id
-               where states.state in ('landed', 'accepted', 'approved', 'published')
+               where run.run_id = %s
+                   and states.state in ('landed', 'accepted', 'approved', 'published')
            )
            select new.file_id, new.reporting_unit_code, new.period_code, new.submitted_on,
-               other.file_name, other.state, string_agg(distinct section, ', ')
-           from candidates as new
-           inner join audit.run_submissions as run
-               on run.run_id = %s and (run.file_id, run.reporting_unit_code, run.period_code,
-                   run.submitted_on) = (new.file_id, new.reporting_unit_code, new.period_code,
-                   new.submitted_on)
-           inner join candidates as other
+               other_file.file_name, other.state, string_agg(distinct section, ', ')
+           from new
+           inner join audit.submission_states as other
                on other.reporting_unit_code = new.reporting_unit_code
                and other.period_code = new.period_code
                and other.submitted_on = new.submitted_on
                and other.file_id <> new.file_id
+               and other.state in ('landed', 'accepted', 'approved', 'published')
+           inner join raw.files as other_file on other_file.file_id = other.file_id
            cross join lateral unnest(new.sections) as section
-           where section <> 'submission' and section = any(other.sections)
+           where section <> 'submission' and section = any(other_file.sections)
            group by new.file_id, new.reporting_unit_code, new.period_code, new.submitted_on,
-               other.file_name, other.state""",
+               other_file.file_name, other.state""",
         [run_id],
     ).fetchall()
     findings = []

@@ -69,16 +69,23 @@ class Reason:
 
 
 def register_landed(conn: psycopg.Connection, run_id: uuid.UUID | None) -> int:
-    """Every landed submission without a state becomes ``landed``; how many were new."""
+    """Every landed submission without a state becomes ``landed``; how many were new.
+
+    A file's submissions land in one transaction and are registered in one statement,
+    so only files none of whose submissions has a state are read (not every submission
+    ever landed, each night)."""
     changed = conn.execute(
         """with new as (
                insert into audit.submission_states
                    (file_id, reporting_unit_code, period_code, submitted_on, state, changed_by)
                select submission.file_id, submission.reporting_unit_code, submission.period_code,
                    submission.submitted_on, 'landed', 'ingest'
-               from raw.submissions as submission
-               inner join raw.files as file on file.file_id = submission.file_id
+               from raw.files as file
+               inner join raw.submissions as submission on submission.file_id = file.file_id
                where file.status = 'loaded'
+                   and not exists (
+                       select 1 from audit.submission_states as known
+                       where known.file_id = file.file_id)
                on conflict do nothing
                returning file_id, reporting_unit_code, period_code, submitted_on
            )

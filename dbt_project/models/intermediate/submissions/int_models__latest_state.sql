@@ -2,9 +2,28 @@
 -- that states it (latest period, then latest version; a blank cell in a later
 -- report does not erase an earlier value), recognition at the highest level
 -- ever reached. Models known only from other sections are in
--- int_models__inferred.
+-- int_models__inferred. Rebuilt model by model: a night recomputes the models a
+-- rebuilt unit reports now or reported before (reporting_unit_codes).
+-- depends_on: {{ ref('stg_pipeline__build_units') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[
+        "{{ note_rebuilt_models(ref('int_model_reports')) }}",
+        "{{ delete_rebuilt_models() }}",
+    ],
+    post_hook="{{ analyze_if_changed() }}",
+    indexes=[
+        {'columns': ['model_key'], 'unique': true},
+        {'columns': ['reporting_unit_codes'], 'type': 'gin'},
+    ],
+) }}
 with reports as (
     select * from {{ ref('int_model_reports') }}
+    {%- if is_incremental() %}
+        where model_key in (select model_key from {{ rebuilt_models() }})
+    {%- endif %}
 ),
 
 described as (
@@ -34,7 +53,8 @@ described as (
         min(period_start) as first_reported_period_start,
         min(period_end) as first_reported_on,
         max(period_end) as last_reported_on,
-        count(*) as reports
+        count(*) as reports,
+        array_agg(distinct reporting_unit_code order by reporting_unit_code) as reporting_unit_codes
     from reports
     group by model_key
 ),
@@ -45,6 +65,9 @@ highest_recognition as (
         recognition_level,
         recognition_year
     from {{ ref('int_model_recognitions') }}
+    {%- if is_incremental() %}
+        where model_key in (select model_key from {{ rebuilt_models() }})
+    {%- endif %}
     order by model_key asc, recognition_rank desc, recognition_year asc
 )
 
@@ -76,7 +99,8 @@ select
     described.first_reported_period_start,
     described.first_reported_on,
     described.last_reported_on,
-    described.reports
+    described.reports,
+    described.reporting_unit_codes
 from described
 left join highest_recognition
     on described.model_key = highest_recognition.model_key
