@@ -127,7 +127,7 @@
         drop table if exists {{ rebuilt_models() }};
         create temporary table {{ rebuilt_models() }} as
         select model_key from {{ this }}
-        where reporting_unit_codes && array(select reporting_unit_code from {{ rebuilt_units() }})
+        where reporting_unit_codes && array{{ rebuilt_units() }}
         union
         select model_key from {{ reports }}
         where reporting_unit_code in {{ rebuilt_units() }};
