@@ -2,7 +2,8 @@
 
 Database tests run against the embedded PostgreSQL (always); those marked
 ``external`` also against DANVAN_TEST_DATABASE_URL when it is set (the whole
-night, the analyst guide, province access: what an external warehouse changes).
+night, incremental nights, the analyst guide, province access: what an external
+warehouse, or an older PostgreSQL, changes).
 Each test gets its own database, dropped afterwards.
 
 Under pytest-xdist the workers share one embedded server (the first to need it starts

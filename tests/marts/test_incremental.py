@@ -17,7 +17,7 @@ from tests.conftest import SampleNight
 from tests.marts import known_data as known
 from tests.quality.checksums import schema_checksums
 
-pytestmark = [pytest.mark.database, pytest.mark.e2e]
+pytestmark = [pytest.mark.database, pytest.mark.e2e, pytest.mark.external]
 
 CONVERTED = (
     ("int_indicator_values__all_versions", "raw.indicator_values"),
