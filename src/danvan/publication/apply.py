@@ -524,9 +524,10 @@ def _apply(
     conn: psycopg.Connection, table: PublicTable, publication_id: int, full_refresh: bool
 ) -> tuple[int, int]:
     """Delete the public rows the build no longer has and insert the ones it added, within
-    the rebuilt slices; the history closes and opens rows the same way."""
+    the rebuilt slices; the history closes and opens rows the same way. Each side's rows are
+    hashed once: the differences keep the rows' addresses, through which they are then
+    deleted, closed and inserted."""
     columns = [sql.Identifier(column) for column in table.columns]
-    column_list = sql.SQL(", ").join(columns)
 
     def row_hash(alias: str) -> sql.Composable:
         return sql.SQL("md5(row({})::text)").format(
@@ -547,66 +548,92 @@ def _apply(
         "public": sql.Identifier(PUBLIC_SCHEMA, table.name),
         "build": sql.Identifier(BUILD_SCHEMA, table.name),
         "history": sql.Identifier(HISTORY_SCHEMA, table.name),
-        "columns": column_list,
+        "columns": sql.SQL(", ").join(columns),
         "public_hash": row_hash("public"),
         "build_hash": row_hash("build"),
         "history_hash": row_hash("history"),
         "public_rebuilt": rebuilt("public"),
         "build_rebuilt": rebuilt("build"),
         "history_rebuilt": rebuilt("history"),
+        "removed": sql.SQL(
+            "array(select public_row from row_changes where public_row is not null)"
+        ),
+        "added": sql.SQL("array(select built_row from row_changes where built_row is not null)"),
     }
-    conn.execute("drop table if exists published_rows, built_rows")
-    shown = conn.execute(
-        sql.SQL(
-            """create temporary table published_rows on commit drop as
-               select {public_hash} as row_hash from {public} as public
-               where {public_rebuilt}"""
-        ).format(**names)
-    ).rowcount
-    if not shown and not _open_history(conn, names):
+    if not _shown(conn, names):
         # A first publication of these slices: every built row is new.
-        return _insert_built(conn, names, sql.SQL("true"), publication_id), 0
+        return _insert_built(
+            conn, names, sql.SQL("{build_rebuilt}").format(**names), publication_id
+        ), 0
+    conn.execute("drop table if exists row_changes")
     conn.execute(
         sql.SQL(
-            """create temporary table built_rows on commit drop as
-               select {build_hash} as row_hash from {build} as build where {build_rebuilt}"""
+            """create temporary table row_changes on commit drop as
+               select public.row_hash, public.row_id as public_row, build.row_id as built_row
+               from (
+                   select {public_hash} as row_hash, public.ctid as row_id
+                   from {public} as public where {public_rebuilt}
+               ) as public
+               full join (
+                   select {build_hash} as row_hash, build.ctid as row_id
+                   from {build} as build where {build_rebuilt}
+               ) as build on public.row_hash = build.row_hash
+               where public.row_hash is null or build.row_hash is null"""
         ).format(**names)
     )
-    conn.execute("create index on published_rows (row_hash)")
-    conn.execute("create index on built_rows (row_hash)")
-    conn.execute("analyze published_rows")
-    conn.execute("analyze built_rows")
+    _close_history(conn, table, names, publication_id)
     removed = conn.execute(
-        sql.SQL(
-            """delete from {public} as public
-               where {public_rebuilt}
-                   and not exists (select 1 from built_rows where row_hash = {public_hash})"""
-        ).format(**names)
+        sql.SQL("delete from {public} where ctid = any({removed})").format(**names)
     ).rowcount
-    conn.execute(
-        sql.SQL(
-            """update {history} as history set published_until = %s
-               where history.published_until is null and {history_rebuilt}
-                   and not exists (select 1 from built_rows where row_hash = {history_hash})"""
-        ).format(**names),
-        [publication_id],
+    added = _insert_built(
+        conn, names, sql.SQL("build.ctid = any({added})").format(**names), publication_id
     )
-    new_rows = sql.SQL(
-        "not exists (select 1 from published_rows where row_hash = {build_hash})"
-    ).format(**names)
-    return _insert_built(conn, names, new_rows, publication_id), removed
+    return added, removed
 
 
-def _open_history(conn: psycopg.Connection, names: dict[str, sql.Composable]) -> int:
-    """How many rows of the rebuilt slices the history shows as still published (counted
+def _shown(conn: psycopg.Connection, names: dict[str, sql.Composable]) -> int:
+    """How many rows of the rebuilt slices the public table and its history show (counted
     whole: an EXISTS is planned for an early match, which a rebuilt slice's rows are not)."""
     row = conn.execute(
         sql.SQL(
-            """select count(*) from {history} as history
-               where history.published_until is null and {history_rebuilt}"""
+            """select (select count(*) from {public} as public where {public_rebuilt})
+                   + (select count(*) from {history} as history
+                      where history.published_until is null and {history_rebuilt})"""
         ).format(**names)
     ).fetchone()
     return int(row[0]) if row else 0
+
+
+def _close_history(
+    conn: psycopg.Connection,
+    table: PublicTable,
+    names: dict[str, sql.Composable],
+    publication_id: int,
+) -> None:
+    """The history's rows still shown of the public rows about to be deleted are shown no
+    longer: found by their key, or, in a table without one, by their hash."""
+    if table.primary_key:
+        same_key = sql.SQL(" and ").join(
+            sql.SQL("{} = {}").format(
+                sql.Identifier("history", column), sql.Identifier("public", column)
+            )
+            for column in table.primary_key
+        )
+        statement = sql.SQL(
+            """update {history} as history set published_until = %s
+               from {public} as public
+               where public.ctid = any({removed})
+                   and history.published_until is null and {history_rebuilt} and {same_key}"""
+        ).format(**names, same_key=same_key)
+    else:
+        statement = sql.SQL(
+            """update {history} as history set published_until = %s
+               where history.published_until is null and {history_rebuilt}
+                   and {history_hash} in (
+                       select row_hash from row_changes where public_row is not null
+                   )"""
+        ).format(**names)
+    conn.execute(statement, [publication_id])
 
 
 def _insert_built(
@@ -615,20 +642,18 @@ def _insert_built(
     condition: sql.Composable,
     publication_id: int,
 ) -> int:
-    """Insert the built rows of the rebuilt slices meeting ``condition`` into the public
-    table and, published from this publication, into its history; how many."""
+    """Insert the built rows meeting ``condition`` into the public table and, published
+    from this publication, into its history; how many."""
     added = conn.execute(
         sql.SQL(
             """insert into {public} ({columns})
-               select {columns} from {build} as build
-               where {build_rebuilt} and {condition}"""
+               select {columns} from {build} as build where {condition}"""
         ).format(**names, condition=condition)
     ).rowcount
     conn.execute(
         sql.SQL(
             """insert into {history} ({columns}, published_from)
-               select {columns}, %s from {build} as build
-               where {build_rebuilt} and {condition}"""
+               select {columns}, %s from {build} as build where {condition}"""
         ).format(**names, condition=condition),
         [publication_id],
     )
