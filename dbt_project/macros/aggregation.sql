@@ -23,6 +23,16 @@
     )[1]
 {%- endmacro %}
 
+{#- The value of ``column`` in the first report (earliest period, then version; the
+    same total order) meeting ``condition``. Use inside a group by over
+    int_model_reports. -#}
+{% macro first_reported(column, condition) -%}
+    (
+        array_agg({{ column }} order by period_end, submitted_on, file_id, source_row)
+            filter (where {{ condition }})
+    )[1]
+{%- endmacro %}
+
 {#- Rank of a recognition level: the higher, the more senior. -#}
 {% macro recognition_rank(level) -%}
     case {{ level }}

@@ -54,7 +54,23 @@ described as (
         min(period_end) as first_reported_on,
         max(period_end) as last_reported_on,
         count(*) as reports,
-        array_agg(distinct reporting_unit_code order by reporting_unit_code) as reporting_unit_codes
+        array_agg(distinct reporting_unit_code order by reporting_unit_code) as reporting_unit_codes,
+        -- the first report marking it typical: its recognition year and level, else the
+        -- year it was sent (or its period ended, if earlier) and the reporting unit's
+        -- level (an agency's: province)
+        {{ first_reported(
+            "coalesce(recognition_year, extract(year from least(period_end, submitted_on))::integer)",
+            "is_typical",
+        ) }} as typical_selection_year,
+        {{ first_reported(
+            "coalesce(recognition_level, case reporting_unit_level when 'agency' then 'province'"
+            ~ " else reporting_unit_level end)",
+            "is_typical",
+        ) }} as typical_selection_level,
+        {{ first_reported('period_code', 'is_typical') }} as typical_period_code,
+        -- the first report saying it stopped
+        {{ first_reported('period_end', "model_status = 'discontinued'") }} as discontinued_period_end,
+        {{ first_reported('period_code', "model_status = 'discontinued'") }} as discontinued_period_code
     from reports
     group by model_key
 ),
@@ -100,7 +116,12 @@ select
     described.first_reported_on,
     described.last_reported_on,
     described.reports,
-    described.reporting_unit_codes
+    described.reporting_unit_codes,
+    described.typical_selection_year,
+    described.typical_selection_level,
+    described.typical_period_code,
+    described.discontinued_period_end,
+    described.discontinued_period_code
 from described
 left join highest_recognition
     on described.model_key = highest_recognition.model_key

@@ -19,33 +19,23 @@ with models as (
     select * from {{ ref('int_models__latest_state') }}
 ),
 
-reports as (
-    select * from {{ ref('int_model_reports') }}
-),
-
 first_typical as (
-    select distinct on (model_key)
+    select
         model_key,
-        coalesce(recognition_year, extract(year from least(period_end, submitted_on))::integer)
-            as selection_year,
-        coalesce(
-            recognition_level,
-            case reporting_unit_level when 'agency' then 'province' else reporting_unit_level end
-        ) as selection_level,
-        period_code
-    from reports
-    where is_typical
-    order by model_key asc, period_end asc, submitted_on asc
+        typical_selection_year as selection_year,
+        typical_selection_level as selection_level,
+        typical_period_code as period_code
+    from models
+    where typical_period_code is not null
 ),
 
 first_discontinued as (
-    select distinct on (model_key)
+    select
         model_key,
-        period_end,
-        period_code
-    from reports
-    where model_status = 'discontinued'
-    order by model_key asc, period_end asc, submitted_on asc
+        discontinued_period_end as period_end,
+        discontinued_period_code as period_code
+    from models
+    where discontinued_period_code is not null
 ),
 
 events as (
