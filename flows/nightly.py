@@ -122,6 +122,7 @@ def write_report(
         target.url,
         settings.home_dir / "reports",
         publication=Publication(publication.publication_id, publication.published_at),
+        work_mem=settings.build_work_mem,
     )
     get_run_logger().info(f"report: {index}")
     return index

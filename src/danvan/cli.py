@@ -524,7 +524,11 @@ def report(settings: Settings, out: Path | None) -> None:
     """Write the offline report of the published marts: index.html and a page per province."""
     from danvan.report import build_report
 
-    index = build_report(warehouse_target(settings).url, out or settings.home_dir / "reports")
+    index = build_report(
+        warehouse_target(settings).url,
+        out or settings.home_dir / "reports",
+        work_mem=settings.build_work_mem,
+    )
     click.echo(f"report written: {index}")
 
 

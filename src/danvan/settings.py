@@ -35,6 +35,7 @@ WAREHOUSE_READER = "danvan_reader"
 # may hold a port nobody listens on.
 DEFAULT_WAREHOUSE_PORT = 15432
 DEFAULT_PREFECT_PORT = 4200
+DEFAULT_BUILD_WORK_MEM = "64MB"
 
 # Prefect's temporary API server gets 20 s to start by default; a loaded 2-core machine
 # needs more.
@@ -138,9 +139,10 @@ class Settings(BaseSettings):
         "(default: one per core of this machine).",
     )
     build_work_mem: str = Field(
-        default="64MB",
-        description="PostgreSQL's work_mem for dbt's builds: a national build's sorts and "
-        "hashes stay in memory instead of spilling to disk (one per sort, per thread).",
+        default=DEFAULT_BUILD_WORK_MEM,
+        description="PostgreSQL's work_mem for dbt's builds and the report's queries: a "
+        "national build's sorts and hashes stay in memory instead of spilling to disk (one "
+        "per sort, per thread).",
     )
     project_root: Path = Field(default=PROJECT_ROOT)
 

@@ -35,6 +35,7 @@ from danvan.report.pages import (
     province_list,
     sections_of,
 )
+from danvan.settings import DEFAULT_BUILD_WORK_MEM
 
 MANIFEST = "report.json"
 
@@ -53,15 +54,21 @@ class Page:
         self.file_name = page_file(self.area)
 
 
-def build_report(url: str, out_dir: Path, *, publication: Publication | None = None) -> Path:
+def build_report(
+    url: str,
+    out_dir: Path,
+    *,
+    publication: Publication | None = None,
+    work_mem: str = DEFAULT_BUILD_WORK_MEM,
+) -> Path:
     """Write the report of the published marts at ``url`` under ``out_dir``; return its index.html.
 
     ``publication`` names the publication (number and time); without it the report reads
     the latest row of marts.dim_publication where that table exists, else it is labelled
-    with the time it was built.
+    with the time it was built. ``work_mem``: PostgreSQL's, for its national aggregates.
     """
     built_at = datetime.now(UTC)
-    data = read_report_data(url, publication)
+    data = read_report_data(url, publication, work_mem)
     label = (
         f"publication-{data.publication.number}"
         if data.publication

@@ -95,11 +95,16 @@ class ReportData:
         return [area for area in self.rows[query_id] if area != NATION]
 
 
-def read_report_data(url: str, publication: Publication | None) -> ReportData:
-    """Run the guide's report queries and the catalogue look-ups in one read-only transaction."""
+def read_report_data(url: str, publication: Publication | None, work_mem: str) -> ReportData:
+    """Run the guide's report queries and the catalogue look-ups in one read-only transaction.
+    Its sorts and aggregates of whole national marts stay in memory (``work_mem``); no JIT,
+    whose compiling costs more than these queries save."""
     queries = guide_queries()
     with connect(url) as conn:
         conn.read_only = True
+        conn.execute(
+            "select set_config('work_mem', %s, true), set_config('jit', 'off', true)", [work_mem]
+        )
         with conn.cursor(row_factory=namedtuple_row) as named, conn.cursor() as cursor:
             ids = [*REPORT_QUERIES, HELD_QUERY]
             rows = {
