@@ -596,8 +596,14 @@ def test_the_revised_nine_month_report_replaces_the_first(warehouse):
 
 
 def test_every_fact_row_carries_both_provinces(warehouse):
-    for fact in ("fct_indicator_values", "fct_contributions", "fct_unit_activities",
-                 "fct_submissions", "fct_expected_submissions", "fct_model_events"):  # fmt: skip
+    for fact in (
+        "fct_indicator_values",
+        "fct_contributions",
+        "fct_unit_activities",
+        "fct_submissions",
+        "fct_expected_submissions",
+        "fct_model_events",
+    ):
         missing = warehouse.rows(
             f"select count(*) from marts.{fact} where province_code_2025_07 is null"
         )
@@ -874,10 +880,28 @@ def test_target_attainment_report(warehouse):
             for year in map(str, range(2020, 2025)):
                 actual = counts.get((district, year), 0)
                 met = actual >= quota
-                expected.append((code, district, year, actual, met, actual >= stretch,
-                                 "met" if met else "not_met"))  # fmt: skip
-    expected.append(("dng_agency_typical_models_2025_2030", "48-SVHTTDL", "2025-2030", 1, True, True,
-                     "in_progress"))  # fmt: skip
+                expected.append(
+                    (
+                        code,
+                        district,
+                        year,
+                        actual,
+                        met,
+                        actual >= stretch,
+                        "met" if met else "not_met",
+                    )
+                )
+    expected.append(
+        (
+            "dng_agency_typical_models_2025_2030",
+            "48-SVHTTDL",
+            "2025-2030",
+            1,
+            True,
+            True,
+            "in_progress",
+        )
+    )
     assert sorted(rows) == sorted(expected)
 
 

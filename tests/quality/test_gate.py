@@ -293,8 +293,13 @@ def test_a_withdrawn_report_falls_back_to_its_earlier_version(published, module_
     with psycopg.connect(url) as conn:
         from danvan.gate.review import submissions_of_file
 
-        decide(conn, submissions_of_file(conn, latest_file[0]), "withdraw", operator="thu",
-               reason="gửi nhầm")  # fmt: skip
+        decide(
+            conn,
+            submissions_of_file(conn, latest_file[0]),
+            "withdraw",
+            operator="thu",
+            reason="gửi nhầm",
+        )
     summary = run_nightly(module_warehouse)
     # THEN the next publication shows the earlier version again
     assert summary.published
@@ -322,8 +327,10 @@ def test_a_systemic_failure_blocks_and_keeps_the_marts(published, module_warehou
     with psycopg.connect(url) as conn:
         conn.execute("create table public.kept as select * from raw.unit_activities")
         conn.execute("delete from raw.unit_activities")
-    write_json(hoa_lu_2024("25/01/2025", petitions_resolved=380), module_warehouse.inbox_dir /
-               "hoa-lu_2024_v3.json")  # fmt: skip
+    write_json(
+        hoa_lu_2024("25/01/2025", petitions_resolved=380),
+        module_warehouse.inbox_dir / "hoa-lu_2024_v3.json",
+    )
     try:
         # WHEN the nightly run checks the build
         with pytest.raises(PipelineFailed) as failure:
@@ -377,8 +384,10 @@ def test_a_run_killed_while_dbt_builds_leaves_the_marts_as_published(
          "submitted_on": "05/04/2025"}},
         module_warehouse.inbox_dir / "tam-thang_2025-q1.json",
     )  # fmt: skip
-    write_json(hoa_lu_2024("01/02/2025", petitions_resolved=9999), module_warehouse.inbox_dir /
-               "hoa-lu_2024_v4.json")  # fmt: skip
+    write_json(
+        hoa_lu_2024("01/02/2025", petitions_resolved=9999),
+        module_warehouse.inbox_dir / "hoa-lu_2024_v4.json",
+    )
     runs_before = set(module_warehouse.run_dir.iterdir())
     # WHEN `danvan nightly` is killed (SIGKILL, with dbt and the Prefect server) while dbt
     # builds the shadow marts

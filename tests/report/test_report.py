@@ -80,10 +80,20 @@ def test_every_page_renders_offline_without_errors_and_with_charts(report, brows
         page = browser.new_page(viewport={"width": 900, "height": 1200})
         failed, errors = [], []
         page.on("requestfailed", lambda request, failed=failed: failed.append(request.url))
-        page.on("request", lambda request, failed=failed: failed.append(request.url)
-                if not request.url.startswith(("file:", "data:")) else None)  # fmt: skip
-        page.on("console", lambda message, errors=errors: errors.append(message.text)
-                if message.type == "error" else None)  # fmt: skip
+        page.on(
+            "request",
+            lambda request, failed=failed: (
+                failed.append(request.url)
+                if not request.url.startswith(("file:", "data:"))
+                else None
+            ),
+        )
+        page.on(
+            "console",
+            lambda message, errors=errors: (
+                errors.append(message.text) if message.type == "error" else None
+            ),
+        )
         page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
         page.goto(page_path.as_uri(), wait_until="load")
         page.evaluate("document.fonts.ready")

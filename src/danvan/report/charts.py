@@ -141,8 +141,15 @@ def _bars(
         for i, total in enumerate(totals[group]):
             if total:
                 x = x0 + i * band + offset + bar / 2
-                out.append(_text(x, base_y - total * scale - 4, label(total), VALUE_SIZE,
-                                 text_anchor="middle"))  # fmt: skip
+                out.append(
+                    _text(
+                        x,
+                        base_y - total * scale - 4,
+                        label(total),
+                        VALUE_SIZE,
+                        text_anchor="middle",
+                    )
+                )
     out.append(
         f'<line x1="{_f(x0)}" x2="{_f(x0 + width)}" y1="{_f(base_y)}" y2="{_f(base_y)}" '
         'stroke="#666666" stroke-width="1"/>'
@@ -158,8 +165,9 @@ def _category_labels(
     if _rotated(categories, band):
         for i, category in enumerate(categories):
             x, y = x0 + (i + 0.5) * band, base_y + 12
-            out.append(_text(x, y, category, text_anchor="end",
-                             transform=f"rotate(-45 {_f(x)} {_f(y)})"))  # fmt: skip
+            out.append(
+                _text(x, y, category, text_anchor="end", transform=f"rotate(-45 {_f(x)} {_f(y)})")
+            )
         return 16 + max(text_width(c, LABEL_SIZE) for c in categories) * 0.71
     for i, category in enumerate(categories):
         out.append(_text(x0 + (i + 0.5) * band, base_y + 15, category, text_anchor="middle"))
@@ -231,8 +239,10 @@ def _ranked(
                 value = _value(one.values[i])
                 if value <= 0:
                     continue
-                box = (f'x="{_f(x)}" y="{_f(top_y)}" width="{_f(value * scale)}" '
-                       f'height="{_f(bar - 1)}"')  # fmt: skip
+                box = (
+                    f'x="{_f(x)}" y="{_f(top_y)}" width="{_f(value * scale)}" '
+                    f'height="{_f(bar - 1)}"'
+                )
                 out.append(f'<rect {box} fill="{one.color}"/>')
                 if one.hatch:
                     out.append(f'<rect {box} fill="url(#{chart_id}-hatch)"/>')
@@ -261,10 +271,19 @@ def panel_chart(
         row_height = 0.0
         for column, panel in enumerate(panels[start : start + columns]):
             x = 8 + column * width
-            out.append(_text(x + 4, y + 12, _fit(panel.title, width - 12), 11.5,
-                             font_weight="bold"))  # fmt: skip
-            bars, height = _bars(chart_id, x + 4, y + 18, width - 16, 120, panel.categories,
-                                 panel.series, label(panel))  # fmt: skip
+            out.append(
+                _text(x + 4, y + 12, _fit(panel.title, width - 12), 11.5, font_weight="bold")
+            )
+            bars, height = _bars(
+                chart_id,
+                x + 4,
+                y + 18,
+                width - 16,
+                120,
+                panel.categories,
+                panel.series,
+                label(panel),
+            )
             out += bars
             row_height = max(row_height, 18 + height)
         y += row_height + 14
@@ -302,14 +321,24 @@ def heatmap(
         out.append(_text(left - 6, top + cell_height / 2 + 4, name, text_anchor="end"))
         for x, share in enumerate(row):
             fill = "#eeeeee" if share is None else _heat(float(share))
-            out.append(f'<rect x="{_f(left + x * cell_width)}" y="{_f(top)}" '
-                       f'width="{_f(cell_width - 2)}" height="{_f(cell_height - 2)}" '
-                       f'fill="{fill}"/>')  # fmt: skip
+            out.append(
+                f'<rect x="{_f(left + x * cell_width)}" y="{_f(top)}" '
+                f'width="{_f(cell_width - 2)}" height="{_f(cell_height - 2)}" '
+                f'fill="{fill}"/>'
+            )
             text = labels[y][x]
             if text:
                 dark = share is not None and float(share) > 55
-                out.append(_text(left + (x + 0.5) * cell_width - 1, top + cell_height / 2 + 3, text,
-                                 9.5, text_anchor="middle", fill="#ffffff" if dark else INK))  # fmt: skip
+                out.append(
+                    _text(
+                        left + (x + 0.5) * cell_width - 1,
+                        top + cell_height / 2 + 3,
+                        text,
+                        9.5,
+                        text_anchor="middle",
+                        fill="#ffffff" if dark else INK,
+                    )
+                )
     base = 4 + len(rows) * cell_height
     below = _category_labels(out, columns, left, cell_width, base - 8)
     # the colour key
