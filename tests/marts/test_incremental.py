@@ -203,6 +203,54 @@ def test_a_model_whose_latest_report_is_withdrawn_is_described_by_its_other_repo
     assert _model_name(url, model) == described_by_commune
 
 
+def _tam_thang_quarter(quarter: str, submitted_on: str, model: dict) -> dict:
+    return {
+        "submission": known._header(
+            known.TAM_THANG, "Xã Tam Thăng", "xã", "Quảng Nam", quarter, submitted_on
+        ),
+        "models": [model],
+    }
+
+
+def test_a_model_named_first_and_given_a_code_later_is_known_by_its_code(
+    two_nights, module_warehouse
+):
+    url, *_ = two_nights
+    inbox = module_warehouse.inbox_dir
+    camera = {
+        "model_name": "Camera an ninh tự quản",
+        "field": "quốc phòng – an ninh",
+        "start_date": "01/02/2024",
+    }
+    # GIVEN Tam Thăng's first-quarter report naming a new model only by its name, published
+    write_json(_tam_thang_quarter("Quý I/2024", "05/04/2024", camera), inbox / "tt_2024q1.json")
+    _nightly(module_warehouse)
+    named = f"select model_key from marts.dim_model where model_name = '{camera['model_name']}'"
+    assert {key for (key,) in _query(url, named)} == {f"{known.TAM_THANG}:camera an ninh tu quan"}
+    # WHEN the second-quarter report gives it a code
+    coded = {"model_code": "QNA-TAMTHANG-CAMERA", **camera}
+    write_json(_tam_thang_quarter("Quý II/2024", "05/07/2024", coded), inbox / "tt_2024q2.json")
+    _nightly(module_warehouse)
+    # THEN the night publishes, the model is known by its code alone, and every model the
+    # published history tells of is one of dim_model's
+    assert {key for (key,) in _query(url, named)} == {"QNA-TAMTHANG-CAMERA"}
+    orphans = """select distinct history.model_key from marts.dim_model_history as history
+                 where not exists (
+                     select from marts.dim_model as models
+                     where models.model_key = history.model_key
+                 )"""
+    assert _query(url, orphans) == []
+    history = (
+        "select model_key from marts.dim_model_history where model_key = 'QNA-TAMTHANG-CAMERA'"
+    )
+    assert len(_query(url, history)) == 1
+
+
+def _query(url: str, statement: str) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(statement).fetchall()
+
+
 def test_a_full_refresh_gives_the_same_marts(two_nights, module_warehouse):
     url, *_ = two_nights
     # GIVEN the marts two incremental nights published
