@@ -99,3 +99,33 @@ def test_the_history_keeps_what_was_shown_before(republished):
             if table.name not in ("dim_model", "rpt_models"):
                 changed = rows(conn, table, HISTORY_SCHEMA, f"{closed} or {opened}")
                 assert not changed, table.name
+
+
+def test_a_release_that_replaces_a_table_keeps_one_shown_version_of_each_row(republished):
+    url, tables, _ = republished
+    (dim_field,) = [table for table in tables if table.name == "dim_field"]
+    name = dim_field.columns.index("name_vi")
+    with psycopg.connect(url) as conn:
+        # GIVEN a release whose build of dim_field has a new column and one renamed field
+        conn.execute(f"alter table {BUILD_SCHEMA}.dim_field add column released_note text")
+        conn.execute(
+            f"""update {BUILD_SCHEMA}.dim_field set name_vi = name_vi || %s
+                where field_code = (select min(field_code) from {BUILD_SCHEMA}.dim_field)""",
+            [RENAMED],
+        )
+        # WHEN it is published (the public table is replaced, its history kept)
+        result = publish(conn, tables, run_id=uuid.uuid4(), full_refresh=False, units_rebuilt=0)
+    with psycopg.connect(url) as conn:
+        # THEN the public table shows the build, and the history shows each row once
+        public = rows(conn, dim_field, PUBLIC_SCHEMA)
+        assert public == rows(conn, dim_field, BUILD_SCHEMA)
+        assert public == rows(conn, dim_field, HISTORY_SCHEMA, "published_until is null")
+        # AND only the renamed field has a new version; its former one is closed
+        (renamed,) = rows(
+            conn, dim_field, HISTORY_SCHEMA, f"published_from = {result.publication_id}"
+        )
+        assert renamed[name].endswith(RENAMED)
+        (former,) = rows(
+            conn, dim_field, HISTORY_SCHEMA, f"published_until = {result.publication_id}"
+        )
+        assert former[name] + RENAMED == renamed[name]

@@ -178,7 +178,7 @@ def publish(
         publication_id = _next_publication(conn)
         inserted = deleted = 0
         for table in tables:
-            added, removed = _apply(conn, table, publication_id, full_refresh)
+            added, removed = _apply(conn, table, publication_id, full_refresh, created[table.name])
             _index_created(conn, table, created[table.name])
             inserted += added
             deleted += removed
@@ -521,7 +521,11 @@ def _ensure_foreign_key(
 
 
 def _apply(
-    conn: psycopg.Connection, table: PublicTable, publication_id: int, full_refresh: bool
+    conn: psycopg.Connection,
+    table: PublicTable,
+    publication_id: int,
+    full_refresh: bool,
+    created: set[str],
 ) -> tuple[int, int]:
     """Delete the public rows the build no longer has and insert the ones it added, within
     the rebuilt slices; the history closes and opens rows the same way. Each side's rows are
@@ -560,6 +564,8 @@ def _apply(
         ),
         "added": sql.SQL("array(select built_row from row_changes where built_row is not null)"),
     }
+    if created == {PUBLIC_SCHEMA}:
+        return _refill_replaced_table(conn, names, publication_id), 0
     if not _shown(conn, names):
         # A first publication of these slices: every built row is new.
         return _insert_built(
@@ -589,6 +595,42 @@ def _apply(
         conn, names, sql.SQL("build.ctid = any({added})").format(**names), publication_id
     )
     return added, removed
+
+
+def _refill_replaced_table(
+    conn: psycopg.Connection, names: dict[str, sql.Composable], publication_id: int
+) -> int:
+    """A public table a release replaced gets every built row; the history, which the
+    release kept, closes the rows the build no longer has and opens only those it does not
+    show yet (found by hash: its open rows are no longer the public table's)."""
+    conn.execute(
+        sql.SQL(
+            """update {history} as history set published_until = %s
+               where history.published_until is null and {history_rebuilt}
+                   and {history_hash} not in (
+                       select {build_hash} from {build} as build where {build_rebuilt}
+                   )"""
+        ).format(**names),
+        [publication_id],
+    )
+    added = conn.execute(
+        sql.SQL(
+            """insert into {public} ({columns})
+               select {columns} from {build} as build where {build_rebuilt}"""
+        ).format(**names)
+    ).rowcount
+    conn.execute(
+        sql.SQL(
+            """insert into {history} ({columns}, published_from)
+               select {columns}, %s from {build} as build
+               where {build_rebuilt} and {build_hash} not in (
+                   select {history_hash} from {history} as history
+                   where history.published_until is null and {history_rebuilt}
+               )"""
+        ).format(**names),
+        [publication_id],
+    )
+    return added
 
 
 def _shown(conn: psycopg.Connection, names: dict[str, sql.Composable]) -> int:
