@@ -104,7 +104,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On the external server, only the tests marked ``external`` run. Under xdist (whole
     modules to a worker, in this order) the modules that run nights go first, then those
-    on a database, so that the workers finish together."""
+    on a database, so that the workers finish together; a night on a warehouse of its own
+    goes first of all, while another worker builds the reference warehouse."""
     unmarked = {
         item
         for item in items
@@ -116,8 +117,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.hook.pytest_deselected(items=list(unmarked))
         items[:] = [item for item in items if item not in unmarked]
     if XDIST_WORKER is not None:
+        on_reference = {item.path for item in items if "reference_warehouse" in item.fixturenames}
         items.sort(
-            key=lambda item: [item.get_closest_marker(m) is None for m in ("e2e", "database")]
+            key=lambda item: [
+                *(item.get_closest_marker(m) is None for m in ("e2e", "database")),
+                item.path in on_reference,
+            ]
         )
 
 
@@ -126,13 +131,23 @@ def embedded_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emb
     if SHARED_DIR in os.environ:  # an xdist worker: the first to get here starts it
         shared = Path(os.environ[SHARED_DIR]) / "warehouse" / "pgdata"
         warehouse = EmbeddedWarehouse(shared, int(os.environ[SHARED_PORT]))
-        warehouse.start()
+        _start_for_tests(warehouse)
         yield warehouse
         return  # the controller stops it when every worker is done
     warehouse = EmbeddedWarehouse(tmp_path_factory.mktemp("warehouse") / "pgdata", free_port())
-    warehouse.start()
+    _start_for_tests(warehouse)
     yield warehouse
     warehouse.stop()
+
+
+def _start_for_tests(warehouse: EmbeddedWarehouse) -> None:
+    """Start the tests' server without flushing to disk: it is thrown away after the run,
+    and no test crashes it (a night killed mid-way is the client, not the server)."""
+    warehouse.start()
+    with psycopg.connect(warehouse.admin_url(), autocommit=True) as conn:
+        for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+            conn.execute(sql.SQL("alter system set {} = off").format(sql.Identifier(setting)))
+        conn.execute("select pg_reload_conf()")
 
 
 class Server:
@@ -348,3 +363,13 @@ def prefect_api() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def prefect_api_url(prefect_api: None) -> str:
+    """The session's Prefect API, so a `danvan nightly` process need not start a server."""
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    assert url
+    return str(url)

@@ -21,7 +21,8 @@ class Home:
     env: dict[str, str]
 
     @classmethod
-    def create(cls, path: Path) -> Home:
+    def create(cls, path: Path, database_url: str | None = None) -> Home:
+        """A home with its own embedded warehouse, or using the warehouse at ``database_url``."""
         env = {
             key: value
             for key, value in os.environ.items()
@@ -34,6 +35,8 @@ class Home:
                 "DANVAN_PREFECT_PORT": str(free_port()),
             }
         )
+        if database_url is not None:
+            env["DANVAN_DATABASE_URL"] = database_url
         return cls(path, env)
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:

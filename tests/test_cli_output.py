@@ -41,13 +41,16 @@ class Finished:
         return (self.stdout + self.stderr).splitlines()
 
 
-def danvan(settings: Settings, *arguments: str, database_url: str | None = None) -> Finished:
-    """`danvan …` as an operator runs it: its own process, its own temporary Prefect server."""
+def danvan(settings: Settings, *arguments: str, prefect_api_url: str | None = None) -> Finished:
+    """`danvan …` as an operator runs it: its own process, with its own temporary Prefect
+    server unless an API is given."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     environment |= {
         "DANVAN_HOME": str(settings.home_dir),
-        "DANVAN_DATABASE_URL": database_url or str(settings.database_url),
+        "DANVAN_DATABASE_URL": str(settings.database_url),
     }
+    if prefect_api_url:
+        environment["PREFECT_API_URL"] = prefect_api_url
     done = subprocess.run(
         [str(DANVAN), *arguments], env=environment, capture_output=True, text=True, timeout=900
     )
@@ -78,8 +81,11 @@ def sample_night(module_warehouse: Settings) -> Finished:
 
 
 @pytest.fixture(scope="module")
-def blocked_night(sample_night: Finished, module_warehouse: Settings) -> Finished:
-    """A night whose systemic check fails: a raw table emptied behind the pipeline's back."""
+def blocked_night(
+    sample_night: Finished, module_warehouse: Settings, prefect_api_url: str
+) -> Finished:
+    """A night whose systemic check fails: a raw table emptied behind the pipeline's back
+    (recorded by the session's Prefect API: the sample night started a server already)."""
     url = str(module_warehouse.database_url)
     with psycopg.connect(url) as conn:
         conn.execute("create table public.kept as select * from raw.unit_activities")
@@ -89,7 +95,7 @@ def blocked_night(sample_night: Finished, module_warehouse: Settings) -> Finishe
         module_warehouse.inbox_dir / "hoa-lu_2024.json",
     )
     try:
-        return danvan(module_warehouse, "nightly")
+        return danvan(module_warehouse, "nightly", prefect_api_url=prefect_api_url)
     finally:
         with psycopg.connect(url) as conn:
             conn.execute("insert into raw.unit_activities select * from public.kept")

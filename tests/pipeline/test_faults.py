@@ -41,16 +41,6 @@ BUSY_MESSAGE = "another danvan run (nightly or ingest) is working on the warehou
 LARGE_EXPORT_COMMUNES = 1500  # an indicators export of about 45 MB, 250,000 rows
 
 
-@pytest.fixture(scope="module")
-def prefect_api_url(prefect_api: None) -> str:
-    """The session's Prefect API, so each `danvan nightly` need not start a server."""
-    from prefect.settings import PREFECT_API_URL
-
-    url = PREFECT_API_URL.value()
-    assert url
-    return str(url)
-
-
 def finish(process: subprocess.Popen, log: Path) -> tuple[int, str]:
     try:
         code = process.wait(timeout=NIGHT_TIMEOUT_SECONDS)
