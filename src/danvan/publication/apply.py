@@ -11,7 +11,7 @@ readers holding a transaction open keep their snapshot and never block the
 publication, and the tables keep their foreign keys (checked at commit, so
 order does not matter), comments and row-level security.
 
-One module, at some 630 lines: it is one transaction (tables and history made ready,
+One module, at some 700 lines: it is one transaction (tables and history made ready,
 rows applied, keys, indexes and statistics after them), read in the order it runs.
 """
 

@@ -4,11 +4,16 @@ the catalogue's names to label them."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from threading import Lock
 from typing import Any, NamedTuple
 
-from psycopg import Cursor
+import psycopg
+from psycopg import Cursor, IsolationLevel, sql
 from psycopg.rows import namedtuple_row
 
 from danvan.report.guide import guide_queries
@@ -31,6 +36,7 @@ REPORT_QUERIES = (
     "report-quarantined-rows",
 )
 HELD_QUERY = "report-held-submissions"
+REPORT_READERS = 3  # connections running the report's queries side by side
 PUBLICATION_TABLE = "marts.dim_publication"
 # Names the pages label codes with: attribute → (mart, code, name_vi, name_en, unit_vi, unit_en,
 # sort order).
@@ -96,45 +102,76 @@ class ReportData:
 
 
 def read_report_data(url: str, publication: Publication | None, work_mem: str) -> ReportData:
-    """Run the guide's report queries and the catalogue look-ups in one read-only transaction.
-    Its sorts and aggregates of whole national marts stay in memory (``work_mem``); no JIT,
-    whose compiling costs more than these queries save."""
+    """Run the guide's report queries and the catalogue look-ups, all on one snapshot of the
+    warehouse: the queries side by side on ``REPORT_READERS`` connections that share it
+    (a national report is a few aggregates of whole marts, each taking one core)."""
     queries = guide_queries()
+    ids = [*REPORT_QUERIES, HELD_QUERY]
+    with _reading(url, work_mem) as conn, conn.cursor() as cursor:
+        snapshot = cursor.execute("select pg_export_snapshot()").fetchone()
+        assert snapshot is not None
+        pending, taking = iter(ids), Lock()
+
+        def run_pending() -> dict[str, dict[str | None, list[Any]]]:
+            found: dict[str, dict[str | None, list[Any]]] = {}
+            with _reading(url, work_mem, snapshot[0]) as reader:
+                named = reader.cursor(row_factory=namedtuple_row)
+                while True:
+                    with taking:
+                        query_id = next(pending, None)
+                    if query_id is None:
+                        return found
+                    found[query_id] = _by_area(named.execute(queries[query_id]).fetchall())
+
+        with ThreadPoolExecutor(REPORT_READERS, thread_name_prefix="report") as readers:
+            shares = [readers.submit(run_pending) for _ in range(REPORT_READERS)]
+            if publication is None and _exists(cursor, PUBLICATION_TABLE):
+                publication = _latest_publication(cursor)
+            catalogues = {
+                name: _named(cursor, f"select {key}, {columns} from marts.{table}")
+                for name, (table, key, columns) in CATALOGUES.items()
+            }
+            provinces = dict(
+                cursor.execute(
+                    """select unit_code, unit_name from marts.dim_admin_unit
+                       where map_version = '2025-07' and unit_level = 'province'
+                       order by unit_code"""
+                ).fetchall()
+            )
+            periods = {
+                code: Period(*rest)
+                for code, *rest in cursor.execute(
+                    """select period_code, period_kind, period_start, period_end, period_label_vi
+                       from marts.dim_period"""
+                ).fetchall()
+            }
+            found = {
+                query_id: rows for share in shares for query_id, rows in share.result().items()
+            }
+        return ReportData(
+            rows={query_id: found[query_id] for query_id in ids},
+            sql={query_id: queries[query_id] for query_id in ids},
+            provinces=provinces,
+            periods=periods,
+            **catalogues,
+            publication=publication,
+        )
+
+
+@contextmanager
+def _reading(url: str, work_mem: str, snapshot: str | None = None) -> Iterator[psycopg.Connection]:
+    """A read-only repeatable-read transaction, on ``snapshot`` when given (exported by
+    another). Its sorts and aggregates of whole national marts stay in memory
+    (``work_mem``); no JIT, whose compiling costs more than these queries save."""
     with connect(url) as conn:
+        conn.isolation_level = IsolationLevel.REPEATABLE_READ
         conn.read_only = True
+        if snapshot is not None:
+            conn.execute(sql.SQL("set transaction snapshot {}").format(sql.Literal(snapshot)))
         conn.execute(
             "select set_config('work_mem', %s, true), set_config('jit', 'off', true)", [work_mem]
         )
-        with conn.cursor(row_factory=namedtuple_row) as named, conn.cursor() as cursor:
-            ids = [*REPORT_QUERIES, HELD_QUERY]
-            rows = {
-                query_id: _by_area(named.execute(queries[query_id]).fetchall()) for query_id in ids
-            }
-            if publication is None and _exists(cursor, PUBLICATION_TABLE):
-                publication = _latest_publication(cursor)
-            return ReportData(
-                rows=rows,
-                sql={query_id: queries[query_id] for query_id in (*REPORT_QUERIES, HELD_QUERY)},
-                provinces=dict(
-                    cursor.execute(
-                        """select unit_code, unit_name from marts.dim_admin_unit
-                           where map_version = '2025-07' and unit_level = 'province'
-                           order by unit_code"""
-                    ).fetchall()
-                ),
-                periods={
-                    code: Period(*rest)
-                    for code, *rest in cursor.execute(
-                        """select period_code, period_kind, period_start, period_end, period_label_vi
-                           from marts.dim_period"""
-                    ).fetchall()
-                },
-                **{
-                    name: _named(cursor, f"select {key}, {columns} from marts.{table}")
-                    for name, (table, key, columns) in CATALOGUES.items()
-                },
-                publication=publication,
-            )
+        yield conn
 
 
 def _exists(cursor: Cursor[Any], table: str) -> bool:
