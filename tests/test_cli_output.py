@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +20,11 @@ from danvan.ingest.inbox import feedback_path, result_path
 from danvan.pipeline import NightlySummary
 from danvan.settings import Settings
 from danvan.synthetic.samples import copy_samples
+from tests.processes import DANVAN, danvan_environment
 from tests.quality.test_gate import hoa_lu_2024
 
 pytestmark = [pytest.mark.database, pytest.mark.e2e]
 
-DANVAN = Path(sys.executable).with_name("danvan")
 RAW_ROWS_RULE = "every row a loaded file counted is in raw"
 
 
@@ -44,15 +42,12 @@ class Finished:
 def danvan(settings: Settings, *arguments: str, prefect_api_url: str | None = None) -> Finished:
     """`danvan …` as an operator runs it: its own process, with its own temporary Prefect
     server unless an API is given."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    environment |= {
-        "DANVAN_HOME": str(settings.home_dir),
-        "DANVAN_DATABASE_URL": str(settings.database_url),
-    }
-    if prefect_api_url:
-        environment["PREFECT_API_URL"] = prefect_api_url
     done = subprocess.run(
-        [str(DANVAN), *arguments], env=environment, capture_output=True, text=True, timeout=900
+        [str(DANVAN), *arguments],
+        env=danvan_environment(settings, prefect_api_url),
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     return Finished(done.returncode, done.stdout, done.stderr)
 

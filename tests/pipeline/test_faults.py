@@ -276,7 +276,7 @@ def test_a_night_killed_while_a_large_file_lands_lands_it_once_the_next_night(
         "select file_id, status, rows_loaded from raw.files where content_sha256 = %s",
         [digest],
     )
-    assert status == "loaded" and rows_loaded > 100_000
+    assert status == "loaded" and rows_loaded > ROWS_PER_GROUP
     assert query(
         url, "select count(*) from raw.indicator_values where file_id = %s", [file_id]
     ) == [(rows_loaded,)]
