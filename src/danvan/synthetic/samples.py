@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,26 +66,30 @@ def _activities(**values: Any) -> list[Row]:
 CANAL = "HTI-CANLOC-KENH"
 
 
-def _can_loc(
-    period: str,
-    submitted_on: str,
-    *,
-    canals: str,
-    dredged: str,
-    alleys: str,
-    roads: str,
-    labour: str,
-    petitions: tuple[int, int, int],
-    gardens: bool = True,
-) -> Submission:
+@dataclass(frozen=True)
+class _CanLocReport:
+    """One report of the district's canal model, its figures as the district wrote them."""
+
+    period: str
+    submitted_on: str
+    canals: str
+    dredged: str
+    alleys: str
+    roads: str
+    labour: str
+    petitions: tuple[int, int, int]  # received, under the district's authority, resolved
+    gardens: bool  # the year's garden figures, given in the nine-month report only
+
+
+def _can_loc(report: _CanLocReport) -> Submission:
     indicators = _values(
         CANAL,
-        canals_built_km=canals,
-        canals_dredged_km=dredged,
-        alleys_drains_cleaned_km=alleys,
-        roads_renovated_km=roads,
+        canals_built_km=report.canals,
+        canals_dredged_km=report.dredged,
+        alleys_drains_cleaned_km=report.alleys,
+        roads_renovated_km=report.roads,
     )
-    if gardens:
+    if report.gardens:
         indicators += _values(
             CANAL,
             mixed_gardens_renovated=34,
@@ -92,14 +97,14 @@ def _can_loc(
             model_gardens_built=45,
             model_residential_areas_built=12,
         )
-    received, authority, resolved = petitions
+    received, authority, resolved = report.petitions
     return {
         "submission": _header(
             "H. Can Lộc",
             "huyện",
             "Hà Tĩnh",
-            period,
-            submitted_on,
+            report.period,
+            report.submitted_on,
             submitter="Ban Dân vận Huyện ủy Can Lộc",
         ),
         "models": [
@@ -113,7 +118,7 @@ def _can_loc(
             ),
         ],
         "indicators": indicators,
-        "contributions": [_given(CANAL, "ngày công", "nhân dân", labour)],
+        "contributions": [_given(CANAL, "ngày công", "nhân dân", report.labour)],
         "activities": _activities(
             petitions_received=received,
             petitions_under_authority=authority,
@@ -123,72 +128,26 @@ def _can_loc(
 
 
 # The nine-month report overlaps the quarters; a revision corrects it (7 → 7,1 km).
-CAN_LOC_NINE_MONTHS = _can_loc(
-    "9 tháng 2023",
-    "10/10/2023",
-    canals="7 km",
-    dredged="36 km",
-    alleys="1 km",
-    roads="0,9 km",
-    labour="5.000 ngày công",
-    petitions=(300, 280, 270),
+# period, sent on, canals built, canals dredged, alleys and drains cleaned, roads renovated,
+# labour, petitions, garden figures
+_CAN_LOC_2023 = (
+    ("9 tháng 2023", "10/10/2023", "7 km", "36 km", "1 km", "0,9 km", "5.000 ngày công",
+     (300, 280, 270), True),
+    ("9 tháng 2023", "20/10/2023", "7,1 km", "36,2 km", "1,2 km", "916 m", "5.200 ngày công",
+     (300, 280, 270), True),
+    ("Quý I/2023", "05/04/2023", "2 km", "10 km", "0,3 km", "300 m", "1.500 ngày công",
+     (100, 90, 88), False),
+    ("Quý II/2023", "05/07/2023", "2,5 km", "12 km", "0,4 km", "316 m", "1.700 ngày công",
+     (100, 95, 91), False),
+    ("Quý III/2023", "05/10/2023", "2,5 km", "14 km", "0,5 km", "300 m", "1.900 ngày công",
+     (100, 95, 91), False),
+    ("Quý IV/2023", "10/01/2024", "1 km", "4 km", "0,3 km", "84 m", "300 ngày công",
+     (100, 90, 89), False),
+)  # fmt: skip
+CAN_LOC_NINE_MONTHS, CAN_LOC_NINE_MONTHS_REVISED, *CAN_LOC_QUARTERS, CAN_LOC_Q4 = (
+    _can_loc(_CanLocReport(*row)) for row in _CAN_LOC_2023
 )
-CAN_LOC_NINE_MONTHS_REVISED = _can_loc(
-    "9 tháng 2023",
-    "20/10/2023",
-    canals="7,1 km",
-    dredged="36,2 km",
-    alleys="1,2 km",
-    roads="916 m",
-    labour="5.200 ngày công",
-    petitions=(300, 280, 270),
-)
-CAN_LOC_QUARTERS = [
-    _can_loc(
-        "Quý I/2023",
-        "05/04/2023",
-        canals="2 km",
-        dredged="10 km",
-        alleys="0,3 km",
-        roads="300 m",
-        labour="1.500 ngày công",
-        petitions=(100, 90, 88),
-        gardens=False,
-    ),
-    _can_loc(
-        "Quý II/2023",
-        "05/07/2023",
-        canals="2,5 km",
-        dredged="12 km",
-        alleys="0,4 km",
-        roads="316 m",
-        labour="1.700 ngày công",
-        petitions=(100, 95, 91),
-        gardens=False,
-    ),
-    _can_loc(
-        "Quý III/2023",
-        "05/10/2023",
-        canals="2,5 km",
-        dredged="14 km",
-        alleys="0,5 km",
-        roads="300 m",
-        labour="1.900 ngày công",
-        petitions=(100, 95, 91),
-        gardens=False,
-    ),
-]
-CAN_LOC_Q4 = _can_loc(
-    "Quý IV/2023",
-    "10/01/2024",
-    canals="1 km",
-    dredged="4 km",
-    alleys="0,3 km",
-    roads="84 m",
-    labour="300 ngày công",
-    petitions=(100, 90, 89),
-    gardens=False,
-)
+
 
 LAND = "HTI-THIENLOC-HIENDAT"
 

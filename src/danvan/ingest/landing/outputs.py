@@ -92,6 +92,19 @@ def _as_is(name: str, column: str | None = None) -> Output:
     return Output((name,), (column or name,))
 
 
+def _figure(entry: str, value: str, *, with_units: bool) -> Output:
+    """The figure ``value`` of the row's catalogue ``entry``: the figure in the entry's unit
+    and its qualifier (``values.numbers``); with units, also that unit, and the figure and
+    unit as sent."""
+    if not with_units:
+        return Output((entry, value), (value, f"{value}_qualifier"), figure=Figure(entry, False))
+    return Output(
+        (entry, value, "unit"),
+        (value, "unit_code", f"{value}_qualifier", f"{value}_sent", "unit_code_sent"),
+        figure=Figure(entry, True),
+    )
+
+
 def _model_reference(
     cells: CellJudge, identity: SubmissionIdentity | None, values: dict[str, Any]
 ) -> Values:
@@ -160,29 +173,17 @@ SECTION_OUTPUTS: dict[str, tuple[Output, ...]] = {
     INDICATORS.name: (
         MODEL_REFERENCE,
         _as_is("indicator", "indicator_code"),
-        Output(
-            ("indicator", "value", "unit"),
-            ("value", "unit_code", "value_qualifier", "value_sent", "unit_code_sent"),
-            figure=Figure("indicator", with_units=True),
-        ),
+        _figure("indicator", "value", with_units=True),
     ),
     CONTRIBUTIONS.name: (
         MODEL_REFERENCE,
         _as_is("contribution_type", "contribution_type_code"),
         _as_is("source", "contribution_source_code"),
-        Output(
-            ("contribution_type", "amount", "unit"),
-            ("amount", "unit_code", "amount_qualifier", "amount_sent", "unit_code_sent"),
-            figure=Figure("contribution_type", with_units=True),
-        ),
+        _figure("contribution_type", "amount", with_units=True),
     ),
     ACTIVITIES.name: (
         _as_is("activity", "activity_code"),
-        Output(
-            ("activity", "value"),
-            ("value", "value_qualifier"),
-            figure=Figure("activity", with_units=False),
-        ),
+        _figure("activity", "value", with_units=False),
     ),
 }
 RAW_TABLES = {
