@@ -22,7 +22,14 @@ from typing import Any
 
 import psycopg
 
-from danvan.gate.states import Reason, State, SubmissionKey, register_landed, transition
+from danvan.gate.states import (
+    Reason,
+    State,
+    SubmissionKey,
+    register_landed,
+    transition,
+    transition_each,
+)
 from danvan.ingest.format import SECTIONS_BY_NAME, SUBMISSION
 from danvan.quality.engine import Outcome, RunScope, batch_query, json_safe, rule_query
 from danvan.quality.suites import Rule, Severity, Suite
@@ -400,20 +407,22 @@ def supersede_replaced(conn: psycopg.Connection, run_id: uuid.UUID | None) -> li
            having count(distinct section)
                = cardinality(array_remove(held_file.sections, 'submission'))"""
     ).fetchall()
-    moved = []
-    for file_id, unit, period, submitted_on, newer_file_id in rows:
-        moved += transition(
-            conn,
-            [SubmissionKey(file_id, unit, period, submitted_on)],
-            State.SUPERSEDED,
-            actor=GATE_ACTOR,
-            reason=Reason(
-                f"replaced by a later submission of the same report (file {newer_file_id})",
-                f"đã được thay bằng báo cáo gửi sau của cùng kỳ (tệp {newer_file_id})",
-            ),
-            run_id=run_id,
-        )
-    return moved
+    return transition_each(
+        conn,
+        [
+            (
+                SubmissionKey(file_id, unit, period, submitted_on),
+                Reason(
+                    f"replaced by a later submission of the same report (file {newer_file_id})",
+                    f"đã được thay bằng báo cáo gửi sau của cùng kỳ (tệp {newer_file_id})",
+                ),
+            )
+            for file_id, unit, period, submitted_on, newer_file_id in rows
+        ],
+        State.SUPERSEDED,
+        actor=GATE_ACTOR,
+        run_id=run_id,
+    )
 
 
 def _held_by_province(conn: psycopg.Connection, held: list[SubmissionKey]) -> dict[str, int]:
