@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, serve, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
@@ -31,10 +35,10 @@ from danvan.publication.apply import PublicationResult
 from danvan.quality.results import ValidationReport, record
 from danvan.report import Publication, build_report
 from danvan.settings import DatabaseTarget, Settings
-from danvan.transform import DbtResult, project_fingerprint, record_deployment
+from danvan.transform import DbtCommand, DbtResult, project_fingerprint, record_deployment
 from danvan.warehouse.connection import warehouse_target
 from danvan.warehouse.db import bootstrap, connect, pipeline_lock
-from flows.ingest import ingest_inbox, tell_senders
+from flows.ingest import land_inbox, tell_senders
 from flows.retries import is_io_error
 
 
@@ -75,10 +79,15 @@ def plan(target: DatabaseTarget, run_id: uuid.UUID, full_build: bool) -> BuildSc
 
 
 @task(cache_policy=NO_CACHE)
-def build_marts(
+def start_build(
     settings: Settings, target: DatabaseTarget, run_dir: Path, full_build: bool
-) -> DbtResult | None:
-    return night.build(settings, target, run_dir, full_build, log=get_run_logger().info)
+) -> DbtCommand:
+    return night.start_build(settings, target, run_dir, full_build)
+
+
+@task(cache_policy=NO_CACHE)
+def build_marts(command: DbtCommand) -> DbtResult | None:
+    return command.run(on_line=get_run_logger().info)
 
 
 @task(cache_policy=NO_CACHE)
@@ -128,6 +137,18 @@ def write_report(
     return index
 
 
+@contextmanager
+def beside(future: PrefectFuture[Any]) -> Iterator[None]:
+    """Work done while ``future`` runs; it has ended when the work has. Its failure is
+    raised after the work, unless the work failed first."""
+    try:
+        yield
+    except BaseException:
+        future.wait()
+        raise
+    future.result()
+
+
 @flow(name="danvan-nightly", log_prints=True)
 def nightly_pipeline(
     settings: Settings,
@@ -144,33 +165,39 @@ def nightly_pipeline(
     with pipeline_lock(target.url):
         prepare_warehouse(target)
         with RunLog(target.url, summary) as run_log:
-            summary.ingest = ingest_inbox(settings, inbox, run_id)
-            summary.report_stage("ingest")
             full_build = needs_full_build(settings, target, full_refresh)
             summary.full_refresh = full_build
-            if full_build:
-                prepare_reference(settings, target, run_dir)
-                progress("reference: seeds and staging views rebuilt (a full build)")
-            summary.gate = admit_submissions(settings, target, run_id)
-            summary.report_stage("submissions")
-            summary.scope = plan(target, run_id, full_build)
-            tell_senders(settings, target.url, run_id)
-            if summary.scope.is_empty and not full_build:
-                summary.duration_seconds = time.monotonic() - started
-                run_log.finish("unchanged")
-                return summary
-            summary.dbt = build_marts(settings, target, run_dir, full_build)
-            summary.report_stage("build")
-            summary.validation = check_build(settings, target, run_id, summary.gate)
-            summary.report_stage("checks")
-            if not summary.validation.success:
-                keep_validation(target, summary.validation, published=False)
-                raise PublicationBlocked("a systemic check failed; nothing was published", summary)
-            summary.publication = publish_marts(target, run_dir, summary.scope, full_build)
-            summary.report_stage("publish")
-            keep_validation(target, summary.validation, published=True)
-            if full_build:
-                record_release(settings, target, run_id)
+            # dbt starts now: it readies itself while the night lands and admits files.
+            with start_build(settings, target, run_dir, full_build) as build:
+                summary.ingest = land_inbox(settings, inbox, run_id)
+                summary.report_stage("ingest")
+                if full_build:
+                    prepare_reference(settings, target, run_dir)
+                    progress("reference: seeds and staging views rebuilt (a full build)")
+                summary.gate = admit_submissions(settings, target, run_id)
+                summary.report_stage("submissions")
+                summary.scope = plan(target, run_id, full_build)
+                # The senders are told while the marts build: their feedback reads only
+                # what the landing and the gate recorded.
+                with beside(tell_senders.submit(settings, target.url, run_id)):
+                    if summary.scope.is_empty and not full_build:
+                        summary.duration_seconds = time.monotonic() - started
+                        run_log.finish("unchanged")
+                        return summary
+                    summary.dbt = build_marts(build)
+                    summary.report_stage("build")
+                    summary.validation = check_build(settings, target, run_id, summary.gate)
+                    summary.report_stage("checks")
+                    if not summary.validation.success:
+                        keep_validation(target, summary.validation, published=False)
+                        raise PublicationBlocked(
+                            "a systemic check failed; nothing was published", summary
+                        )
+                    summary.publication = publish_marts(target, run_dir, summary.scope, full_build)
+                    summary.report_stage("publish")
+                    keep_validation(target, summary.validation, published=True)
+                    if full_build:
+                        record_release(settings, target, run_id)
             summary.duration_seconds = time.monotonic() - started
             run_log.finish("published")
     # The publication stands whatever happens to its report: a failure here is the

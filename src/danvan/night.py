@@ -26,7 +26,7 @@ from danvan.settings import DatabaseTarget, Settings
 from danvan.transform import (
     DATA_SELECTION,
     PREPARE_SELECTION,
-    DbtResult,
+    DbtCommand,
     deployed_fingerprint,
     project_fingerprint,
     run_dbt,
@@ -101,16 +101,19 @@ def plan(url: str, run_id: uuid.UUID, full_build: bool) -> BuildScope:
         return scope
 
 
-def build(
-    settings: Settings, target: DatabaseTarget, run_dir: Path, full_build: bool, log: Log = print
-) -> DbtResult | None:
+def start_build(
+    settings: Settings, target: DatabaseTarget, run_dir: Path, full_build: bool
+) -> DbtCommand:
+    """The night's dbt build, started before the night lands and admits its files (see
+    ``DbtCommand``). An incremental build also parses ahead; a full one parses when it
+    runs, after the reference data dbt prepares first."""
     arguments = FULL_BUILD if full_build else ["build", *DATA_SELECTION]
-    return run_dbt(
+    return DbtCommand(
         settings,
         target,
         arguments,
         run_dir / "build",
-        on_line=log,
+        parse_ahead=not full_build,
         session_settings=BATCH_SETTINGS if full_build else (),  # whole tables: a batch
     )
 

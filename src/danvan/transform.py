@@ -140,6 +140,91 @@ def dbt_environment(
     return environment
 
 
+class DbtCommand:
+    """One dbt command in a process of its own (``danvan.dbt_ahead``), started ahead of need.
+
+    The process imports dbt (and, with ``parse_ahead``, parses the project) while the
+    caller does other work; ``run`` then runs the command and ``cancel`` ends it unrun.
+    Parse ahead only when no other dbt command runs before this one: they share dbt's
+    target directory. Used as a context manager, a command not run is cancelled.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        target: DatabaseTarget,
+        arguments: list[str],
+        run_dir: Path,
+        *,
+        parse_ahead: bool = False,
+        session_settings: Sequence[str] = (),
+    ) -> None:
+        self.arguments = arguments
+        self._run_dir = run_dir
+        self._target_dir = settings.dbt_state_dir / "target"
+        run_dir.mkdir(parents=True, exist_ok=True)
+        self._process = subprocess.Popen(
+            [
+                sys.executable,
+                "-u",  # each log line as it is written
+                "-m",
+                "danvan.dbt_ahead",
+                *(["--parse-ahead"] if parse_ahead else []),
+                *arguments,
+                "--project-dir",
+                str(settings.dbt_project_dir),
+                "--profiles-dir",
+                str(settings.dbt_project_dir),
+            ],
+            env=dbt_environment(settings, target, run_dir, session_settings),
+            cwd=settings.dbt_project_dir,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def run(self, on_line: Callable[[str], None] = print) -> DbtResult | None:
+        """Run the command, streaming its log lines; raise DbtFailed on a non-zero exit."""
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None and stdout is not None
+        (self._target_dir / "run_results.json").unlink(missing_ok=True)  # another command's
+        try:
+            stdin.write("run\n")
+            stdin.close()
+        except BrokenPipeError:
+            pass  # the process ended before it was asked: its output says why
+        for line in stdout:
+            on_line(line.rstrip("\n"))
+        returncode = self._process.wait()
+        for artefact in ("run_results.json", "manifest.json"):
+            if (self._target_dir / artefact).exists():
+                shutil.copy2(self._target_dir / artefact, self._run_dir / artefact)
+        results_file = self._run_dir / "run_results.json"
+        result = DbtResult.from_run_results(results_file) if results_file.exists() else None
+        if returncode != 0:
+            detail = "\n".join(result.failures) if result else "see the log above"
+            raise DbtFailed(f"dbt {' '.join(self.arguments)} failed (exit {returncode}):\n{detail}")
+        return result
+
+    def cancel(self) -> None:
+        """End the process if it still runs: a command never run, or one its caller gave
+        up on. A parse cut short leaves at worst a partial-parse cache that the next dbt
+        command finds stale and parses again; a build cut short, rolled-back transactions."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout):
+            if stream is not None:
+                stream.close()
+
+    def __enter__(self) -> DbtCommand:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.cancel()
+
+
 def run_dbt(
     settings: Settings,
     target: DatabaseTarget,
@@ -148,38 +233,7 @@ def run_dbt(
     on_line: Callable[[str], None] = print,
     session_settings: Sequence[str] = (),
 ) -> DbtResult | None:
-    """Run one dbt command, streaming its log lines; raise DbtFailed on a non-zero exit.
-    ``session_settings`` (``name=value``) apply to its database sessions."""
-    run_dir.mkdir(parents=True, exist_ok=True)
-    (settings.dbt_state_dir / "target" / "run_results.json").unlink(missing_ok=True)
-    command = [
-        str(Path(sys.executable).with_name("dbt")),
-        *arguments,
-        "--project-dir",
-        str(settings.dbt_project_dir),
-        "--profiles-dir",
-        str(settings.dbt_project_dir),
-    ]
-    process = subprocess.Popen(
-        command,
-        env=dbt_environment(settings, target, run_dir, session_settings),
-        cwd=settings.dbt_project_dir,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        on_line(line.rstrip("\n"))
-    returncode = process.wait()
-    target_dir = settings.dbt_state_dir / "target"
-    for artefact in ("run_results.json", "manifest.json"):
-        if (target_dir / artefact).exists():
-            shutil.copy2(target_dir / artefact, run_dir / artefact)
-    results_file = run_dir / "run_results.json"
-    result = DbtResult.from_run_results(results_file) if results_file.exists() else None
-    if returncode != 0:
-        detail = "\n".join(result.failures) if result else "see the log above"
-        raise DbtFailed(f"dbt {' '.join(arguments)} failed (exit {returncode}):\n{detail}")
-    return result
+    """Run one dbt command now, streaming its log lines; raise DbtFailed on a non-zero
+    exit. ``session_settings`` (``name=value``) apply to its database sessions."""
+    command = DbtCommand(settings, target, arguments, run_dir, session_settings=session_settings)
+    return command.run(on_line)

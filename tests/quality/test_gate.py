@@ -424,12 +424,16 @@ def test_a_run_killed_while_dbt_builds_leaves_the_marts_as_published(
 def wait_until_dbt_builds_marts(
     settings: Settings, runs_before: set[Path], process: subprocess.Popen, log: Path
 ) -> None:
-    """Until this run's dbt has logged and written a table into the shadow schema."""
+    """Until this run's dbt has started building a model into the shadow schema (its
+    log exists earlier: dbt readies itself while the night lands and admits files)."""
     deadline = time.monotonic() + KILLED_RUN_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         assert process.poll() is None, f"the run ended before it was killed:\n{log.read_text()}"
         new_runs = set(settings.run_dir.iterdir()) - runs_before
-        if any((run / "build" / "dbt-logs" / "dbt.log").exists() for run in new_runs):
+        dbt_logs = [run / "build" / "dbt-logs" / "dbt.log" for run in new_runs]
+        if any(
+            " START sql " in path.read_text(errors="replace") for path in dbt_logs if path.exists()
+        ):
             return
         time.sleep(0.2)
     raise AssertionError(f"dbt did not start building the marts in time:\n{log.read_text()}")
