@@ -131,18 +131,12 @@ def _can_loc(report: _CanLocReport) -> Submission:
 # period, sent on, canals built, canals dredged, alleys and drains cleaned, roads renovated,
 # labour, petitions, garden figures
 _CAN_LOC_2023 = (
-    ("9 tháng 2023", "10/10/2023", "7 km", "36 km", "1 km", "0,9 km", "5.000 ngày công",
-     (300, 280, 270), True),
-    ("9 tháng 2023", "20/10/2023", "7,1 km", "36,2 km", "1,2 km", "916 m", "5.200 ngày công",
-     (300, 280, 270), True),
-    ("Quý I/2023", "05/04/2023", "2 km", "10 km", "0,3 km", "300 m", "1.500 ngày công",
-     (100, 90, 88), False),
-    ("Quý II/2023", "05/07/2023", "2,5 km", "12 km", "0,4 km", "316 m", "1.700 ngày công",
-     (100, 95, 91), False),
-    ("Quý III/2023", "05/10/2023", "2,5 km", "14 km", "0,5 km", "300 m", "1.900 ngày công",
-     (100, 95, 91), False),
-    ("Quý IV/2023", "10/01/2024", "1 km", "4 km", "0,3 km", "84 m", "300 ngày công",
-     (100, 90, 89), False),
+    ("9 tháng 2023", "10/10/2023", "7 km", "36 km", "1 km", "0,9 km", "5.000 ngày công", (300, 280, 270), True),
+    ("9 tháng 2023", "20/10/2023", "7,1 km", "36,2 km", "1,2 km", "916 m", "5.200 ngày công", (300, 280, 270), True),
+    ("Quý I/2023", "05/04/2023", "2 km", "10 km", "0,3 km", "300 m", "1.500 ngày công", (100, 90, 88), False),
+    ("Quý II/2023", "05/07/2023", "2,5 km", "12 km", "0,4 km", "316 m", "1.700 ngày công", (100, 95, 91), False),
+    ("Quý III/2023", "05/10/2023", "2,5 km", "14 km", "0,5 km", "300 m", "1.900 ngày công", (100, 95, 91), False),
+    ("Quý IV/2023", "10/01/2024", "1 km", "4 km", "0,3 km", "84 m", "300 ngày công", (100, 90, 89), False),
 )  # fmt: skip
 CAN_LOC_NINE_MONTHS, CAN_LOC_NINE_MONTHS_REVISED, *CAN_LOC_QUARTERS, CAN_LOC_Q4 = (
     _can_loc(_CanLocReport(*row)) for row in _CAN_LOC_2023
