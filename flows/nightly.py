@@ -177,8 +177,9 @@ def nightly_pipeline(
                 summary.gate = admit_submissions(settings, target, run_id)
                 summary.report_stage("submissions")
                 summary.scope = plan(target, run_id, full_build)
-                # The senders are told while the marts build: their feedback reads only
-                # what the landing and the gate recorded.
+                # The senders are told while the marts build and are checked (their
+                # feedback reads only what landing and the gate recorded); a failure to tell
+                # them fails the run before anything is published.
                 with beside(tell_senders.submit(settings, target.url, run_id)):
                     if summary.scope.is_empty and not full_build:
                         summary.duration_seconds = time.monotonic() - started
@@ -188,16 +189,16 @@ def nightly_pipeline(
                     summary.report_stage("build")
                     summary.validation = check_build(settings, target, run_id, summary.gate)
                     summary.report_stage("checks")
-                    if not summary.validation.success:
-                        keep_validation(target, summary.validation, published=False)
-                        raise PublicationBlocked(
-                            "a systemic check failed; nothing was published", summary
-                        )
-                    summary.publication = publish_marts(target, run_dir, summary.scope, full_build)
-                    summary.report_stage("publish")
-                    keep_validation(target, summary.validation, published=True)
-                    if full_build:
-                        record_release(settings, target, run_id)
+                if not summary.validation.success:
+                    keep_validation(target, summary.validation, published=False)
+                    raise PublicationBlocked(
+                        "a systemic check failed; nothing was published", summary
+                    )
+                summary.publication = publish_marts(target, run_dir, summary.scope, full_build)
+                summary.report_stage("publish")
+                keep_validation(target, summary.validation, published=True)
+                if full_build:
+                    record_release(settings, target, run_id)
             summary.duration_seconds = time.monotonic() - started
             run_log.finish("published")
     # The publication stands whatever happens to its report: a failure here is the
