@@ -139,14 +139,14 @@ def write_report(
 
 @contextmanager
 def beside(future: PrefectFuture[Any]) -> Iterator[None]:
-    """Work done while ``future`` runs; it has ended when the work has. Its failure is
-    raised after the work, unless the work failed first."""
+    """Work done while ``future`` runs. Should the work fail, the future is waited for
+    before the work's failure is raised; else the caller collects the future's result
+    where it must have it."""
     try:
         yield
     except BaseException:
         future.wait()
         raise
-    future.result()
 
 
 @flow(name="danvan-nightly", log_prints=True)
@@ -177,11 +177,12 @@ def nightly_pipeline(
                 summary.gate = admit_submissions(settings, target, run_id)
                 summary.report_stage("submissions")
                 summary.scope = plan(target, run_id, full_build)
-                # The senders are told while the marts build and are checked (their
-                # feedback reads only what landing and the gate recorded); a failure to tell
-                # them fails the run before anything is published.
-                with beside(tell_senders.submit(settings, target.url, run_id)):
+                # The senders are told while the marts build, are checked and published:
+                # their feedback reads only what landing and the gate recorded.
+                told = tell_senders.submit(settings, target.url, run_id)
+                with beside(told):
                     if summary.scope.is_empty and not full_build:
+                        told.result()
                         summary.duration_seconds = time.monotonic() - started
                         run_log.finish("unchanged")
                         return summary
@@ -189,18 +190,21 @@ def nightly_pipeline(
                     summary.report_stage("build")
                     summary.validation = check_build(settings, target, run_id, summary.gate)
                     summary.report_stage("checks")
-                if not summary.validation.success:
-                    keep_validation(target, summary.validation, published=False)
-                    raise PublicationBlocked(
-                        "a systemic check failed; nothing was published", summary
-                    )
-                summary.publication = publish_marts(target, run_dir, summary.scope, full_build)
-                summary.report_stage("publish")
-                keep_validation(target, summary.validation, published=True)
-                if full_build:
-                    record_release(settings, target, run_id)
+                    if not summary.validation.success:
+                        keep_validation(target, summary.validation, published=False)
+                        raise PublicationBlocked(
+                            "a systemic check failed; nothing was published", summary
+                        )
+                    summary.publication = publish_marts(target, run_dir, summary.scope, full_build)
+                    summary.report_stage("publish")
+                    keep_validation(target, summary.validation, published=True)
+                    if full_build:
+                        record_release(settings, target, run_id)
             summary.duration_seconds = time.monotonic() - started
             run_log.finish("published")
+        # The senders' feedback, like the report, does not decide the publication: a
+        # failure to tell them is the flow's, not the run's.
+        told.result()
     # The publication stands whatever happens to its report: a failure here is the
     # flow's, not the run's.
     summary.report = write_report(settings, target, summary.publication)

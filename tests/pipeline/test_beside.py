@@ -1,5 +1,5 @@
-"""Work done beside a task (the senders told while the marts build): the night goes on only
-once both have ended, and neither one's failure is lost."""
+"""Work done beside a task (the senders told while the marts build and are published):
+neither one's failure is lost, and a failing night still waits for the task."""
 
 from __future__ import annotations
 
@@ -21,20 +21,24 @@ def tell_slowly(told: list[str]) -> None:
     told.append("told")
 
 
-def test_the_task_s_failure_stops_the_night_after_the_work(prefect_api):
+def test_the_task_s_failure_is_raised_where_the_night_collects_it(prefect_api):
     steps: list[str] = []
 
     @flow
     def night() -> None:
         # GIVEN a task that fails, beside work that succeeds
-        with beside(fail_to_tell.submit()):
+        told = fail_to_tell.submit()
+        with beside(told):
             steps.append("built")
         steps.append("published")
+        told.result()
+        steps.append("reported")
 
-    # WHEN the night runs, THEN the work was done and the failure stopped what follows it
+    # WHEN the night runs, THEN the work was done, and the failure stopped the night where
+    # it collected the task's result
     with pytest.raises(OSError, match="no space left"):
         night()
-    assert steps == ["built"]
+    assert steps == ["built", "published"]
 
 
 def test_the_work_s_failure_is_raised_once_the_task_has_ended(prefect_api):
