@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import sys
 
-from dbt.cli.main import dbtRunner
-from dbt.contracts.graph.manifest import Manifest
-
 RUN = "run"
 PARSE_AHEAD = "--parse-ahead"
 PROJECT_OPTIONS = ("--project-dir", "--profiles-dir")
@@ -30,6 +27,10 @@ def _project_options(arguments: list[str]) -> list[str]:
 
 
 def main(arguments: list[str]) -> int:
+    # dbt is imported here, not with the module: its caller reads the constants above.
+    from dbt.cli.main import dbtRunner
+    from dbt.contracts.graph.manifest import Manifest
+
     manifest = None
     if arguments[:1] == [PARSE_AHEAD]:
         arguments = arguments[1:]

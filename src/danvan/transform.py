@@ -22,6 +22,7 @@ from pathlib import Path
 
 import psycopg
 
+from danvan.dbt_ahead import PARSE_AHEAD, RUN
 from danvan.settings import DatabaseTarget, Settings
 
 
@@ -169,7 +170,7 @@ class DbtCommand:
                 "-u",  # each log line as it is written
                 "-m",
                 "danvan.dbt_ahead",
-                *(["--parse-ahead"] if parse_ahead else []),
+                *([PARSE_AHEAD] if parse_ahead else []),
                 *arguments,
                 "--project-dir",
                 str(settings.dbt_project_dir),
@@ -190,7 +191,7 @@ class DbtCommand:
         assert stdin is not None and stdout is not None
         (self._target_dir / "run_results.json").unlink(missing_ok=True)  # another command's
         try:
-            stdin.write("run\n")
+            stdin.write(f"{RUN}\n")
             stdin.close()
         except BrokenPipeError:
             pass  # the process ended before it was asked: its output says why
