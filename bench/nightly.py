@@ -51,7 +51,7 @@ from danvan.synthetic.generate import (
     write_submissions,
 )
 
-# Prefect task (or subflow) names, by the phase they belong to.
+# Prefect task names, by the phase they belong to.
 PHASES = {
     "ingest": ("land_files", "archive_files"),
     "gate": ("admit_submissions", "plan", "tell_senders"),
